@@ -1,0 +1,124 @@
+// Package graph holds clout's data model (accounts, edge kinds, edges) and the
+// compact in-memory graph that the influence measures run on.
+//
+// Every edge points from the account that gives attention to the account that
+// receives it: A → B means A follows B, or A reposted, quoted, replied to,
+// mentioned or liked B. Influence flows along the arrow.
+package graph
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind is the layer an edge belongs to: the follow graph or one of the
+// interaction kinds.
+type Kind uint8
+
+// The edge kinds. Follow is the deduplicated who-follows-whom layer; the others
+// are interaction events.
+const (
+	Follow Kind = iota
+	Repost
+	Quote
+	Reply
+	Mention
+	Like
+	numKinds
+)
+
+var kindNames = [numKinds]string{"follow", "repost", "quote", "reply", "mention", "like"}
+
+// String returns the kind's name as stored in the database and used on the
+// command line.
+func (k Kind) String() string {
+	if k < numKinds {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// IsInteraction reports whether k is an interaction kind (anything but Follow).
+func (k Kind) IsInteraction() bool { return k != Follow && k < numKinds }
+
+// Kinds returns every kind, follow first, in a fixed order.
+func Kinds() []Kind { return []Kind{Follow, Repost, Quote, Reply, Mention, Like} }
+
+// InteractionKinds returns the interaction kinds in a fixed order.
+func InteractionKinds() []Kind { return []Kind{Repost, Quote, Reply, Mention, Like} }
+
+// ParseKind parses a kind name case-insensitively. Common synonyms from other
+// tools are accepted: retweet/boost/reblog → repost, favorite/favourite → like,
+// follows/followed → follow, replies to → reply, mentions → mention.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "follow", "follows", "followed", "follower", "following":
+		return Follow, nil
+	case "repost", "reposts", "retweet", "retweets", "rt", "boost", "reblog":
+		return Repost, nil
+	case "quote", "quotes", "quoted":
+		return Quote, nil
+	case "reply", "replies", "replies to", "replied_to", "re":
+		return Reply, nil
+	case "mention", "mentions", "mt":
+		return Mention, nil
+	case "like", "likes", "favorite", "favourite", "fav":
+		return Like, nil
+	}
+	return 0, fmt.Errorf("unknown kind %q (want follow, repost, quote, reply, mention or like)", s)
+}
+
+// Unknown marks a reported count the source did not give.
+const Unknown int64 = -1
+
+// Account is one account on one platform. (Platform, Key) identifies it; Key is
+// the platform's stable id (Bluesky DID, Mastodon username@domain, X numeric id,
+// or the label in an imported edge list). The other fields are mutable
+// attributes: an empty string or Unknown means "not given by this source" and
+// never overwrites a value already stored.
+type Account struct {
+	Platform  string
+	Key       string
+	Handle    string
+	Name      string
+	Followers int64 // reported by the platform, Unknown if not given
+	Following int64
+	Posts     int64
+}
+
+// NewAccount returns an account with no attributes and unknown counts.
+func NewAccount(platform, key string) Account {
+	return Account{Platform: platform, Key: key, Followers: Unknown, Following: Unknown, Posts: Unknown}
+}
+
+// Edge is one follow or one interaction event, Src giving attention to Dst.
+// Both accounts are on Platform and named by key.
+type Edge struct {
+	Platform string
+	Src, Dst string
+	Kind     Kind
+	// At is when it happened; the zero time means unknown.
+	At time.Time
+	// PostID is the platform id of the post that carries the interaction
+	// (the reply, the quote, the repost, the liked post), "" if unknown.
+	PostID   string
+	Hashtags []string
+	// Count is how many identical events this edge stands for (CSV weight
+	// columns, aggregated exports); 0 is read as 1.
+	Count int64
+}
+
+// IsSelfLoop reports whether the edge points at its own source; clout drops those.
+func (e *Edge) IsSelfLoop() bool { return e.Src == e.Dst }
+
+// Sink receives the accounts and edges a source reads. The store's writer
+// implements it; sources never see SQLite.
+//
+// Account may be called several times for one account, and after edges that
+// name it; later non-empty attributes win. Edges may name accounts that were
+// never passed to Account: they are created with no attributes.
+type Sink interface {
+	Account(a Account) error
+	Edge(e Edge) error
+}
