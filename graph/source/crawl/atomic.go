@@ -1,0 +1,5 @@
+package crawl
+
+import "sync/atomic"
+
+type atomicInt64 = atomic.Int64
