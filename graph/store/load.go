@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/clout-cli/clout/graph"
+)
+
+// Layer chooses which edges make up a graph.
+type Layer struct {
+	// Weights gives each kind's weight. The follow layer is included when
+	// Weights[graph.Follow] > 0; each interaction kind with a positive weight
+	// contributes weight × count for each of its events in the window.
+	Weights map[graph.Kind]float64
+	// Since and Until bound event times, [Since, Until); zero means open.
+	// Events of unknown time are left out when either bound is set. Follow
+	// edges have no time and are never filtered.
+	Since, Until time.Time
+	// Platform restricts the graph to one platform; "" takes all.
+	Platform string
+}
+
+// Loaded is a graph of accounts built from the store. Node i is the account
+// with id IDs[i]; nodes are in account-id order, so two graphs loaded with the
+// same Platform share node numbering.
+type Loaded struct {
+	Graph *graph.Graph
+	IDs   []int64
+	// SkippedUntimed counts events left out because their time is unknown
+	// and a time window was set.
+	SkippedUntimed int64
+	// index[id] is the node of account id, or -1.
+	index []int32
+}
+
+// Node returns the node of account id.
+func (l *Loaded) Node(id int64) (uint32, bool) {
+	if id < 0 || id >= int64(len(l.index)) || l.index[id] < 0 {
+		return 0, false
+	}
+	return uint32(l.index[id]), true
+}
+
+// Nodes loads the account numbering for platform ("" = all) without edges.
+func (s *Store) nodes(ctx context.Context, platform string) (*Loaded, error) {
+	var maxID int64
+	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM accounts").Scan(&maxID); err != nil {
+		return nil, s.openError(err)
+	}
+	q, args := "SELECT id FROM accounts ORDER BY id", []any{}
+	if platform != "" {
+		q, args = "SELECT id FROM accounts WHERE platform = ? ORDER BY id", []any{platform}
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, s.openError(err)
+	}
+	defer rows.Close()
+	l := &Loaded{index: make([]int32, maxID+1)}
+	for i := range l.index {
+		l.index[i] = -1
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.openError(err)
+		}
+		if id > maxID {
+			continue // written after we read max(id)
+		}
+		l.index[id] = int32(len(l.IDs))
+		l.IDs = append(l.IDs, id)
+	}
+	return l, rows.Err()
+}
+
+// LoadGraph builds the graph of layer: every account (of the platform) is a
+// node, whether or not it has edges.
+func (s *Store) LoadGraph(ctx context.Context, layer Layer) (*Loaded, error) {
+	l, err := s.nodes(ctx, layer.Platform)
+	if err != nil {
+		return nil, err
+	}
+	var src, dst []uint32
+	var w []float32
+	followW := layer.Weights[graph.Follow]
+	var kinds []string
+	for _, k := range graph.InteractionKinds() {
+		if layer.Weights[k] > 0 {
+			kinds = append(kinds, k.String())
+		}
+	}
+	weighted := len(kinds) > 0 || (followW > 0 && followW != 1)
+	if followW > 0 {
+		src, dst, err = s.loadFollows(ctx, l, src, dst)
+		if err != nil {
+			return nil, err
+		}
+		if weighted {
+			w = make([]float32, len(src), cap(src))
+			for i := range w {
+				w[i] = float32(followW)
+			}
+		}
+	}
+	if len(kinds) > 0 {
+		src, dst, w, err = s.loadEvents(ctx, l, layer, kinds, src, dst, w)
+		if err != nil {
+			return nil, err
+		}
+	}
+	g, err := graph.NewGraph(len(l.IDs), src, dst, w)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: build graph: %w", s.path, err)
+	}
+	l.Graph = g
+	return l, nil
+}
+
+// loadFollows appends the follow edges between nodes of l. It reads one
+// packed integer per edge: scanning is the cost of loading, and one column
+// costs half of two.
+func (s *Store) loadFollows(ctx context.Context, l *Loaded, src, dst []uint32) ([]uint32, []uint32, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM follows").Scan(&n); err != nil {
+		return nil, nil, s.openError(err)
+	}
+	src = grow(src, int(n))
+	dst = grow(dst, int(n))
+	rows, err := s.db.QueryContext(ctx, "SELECT src << 32 | dst FROM follows")
+	if err != nil {
+		return nil, nil, s.openError(err)
+	}
+	defer rows.Close()
+	var p int64
+	for i := 0; rows.Next(); i++ {
+		if err := rows.Scan(&p); err != nil {
+			return nil, nil, s.openError(err)
+		}
+		a, aok := l.Node(p >> 32)
+		b, bok := l.Node(p & (1<<32 - 1))
+		if aok && bok {
+			src = append(src, a)
+			dst = append(dst, b)
+		}
+		if i&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return src, dst, rows.Err()
+}
+
+func grow(s []uint32, n int) []uint32 {
+	if cap(s)-len(s) < n {
+		t := make([]uint32, len(s), len(s)+n)
+		copy(t, s)
+		return t
+	}
+	return s
+}
+
+func (s *Store) loadEvents(ctx context.Context, l *Loaded, layer Layer, kinds []string, src, dst []uint32, w []float32) ([]uint32, []uint32, []float32, error) {
+	var cond []string
+	var args []any
+	cond = append(cond, "kind IN ("+strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",")+")")
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	windowed := !layer.Since.IsZero() || !layer.Until.IsZero()
+	if !layer.Since.IsZero() {
+		cond = append(cond, "at >= ?")
+		args = append(args, layer.Since.Unix())
+	}
+	if !layer.Until.IsZero() {
+		cond = append(cond, "at < ?")
+		args = append(args, layer.Until.Unix())
+	}
+	where := strings.Join(cond, " AND ")
+	// Aggregating in SQL keeps the rows we scan to one per (src, dst, kind).
+	rows, err := s.db.QueryContext(ctx, "SELECT src, dst, kind, sum(count) FROM events WHERE "+where+" GROUP BY src, dst, kind", args...)
+	if err != nil {
+		return nil, nil, nil, s.openError(err)
+	}
+	defer rows.Close()
+	weightOf := map[string]float64{}
+	for _, k := range graph.InteractionKinds() {
+		weightOf[k.String()] = layer.Weights[k]
+	}
+	var a, b, c int64
+	var kind string
+	for i := 0; rows.Next(); i++ {
+		if err := rows.Scan(&a, &b, &kind, &c); err != nil {
+			return nil, nil, nil, s.openError(err)
+		}
+		u, uok := l.Node(a)
+		v, vok := l.Node(b)
+		if !uok || !vok {
+			continue
+		}
+		wt := weightOf[kind] * float64(c)
+		if wt > math.MaxFloat32 {
+			wt = math.MaxFloat32
+		}
+		src = append(src, u)
+		dst = append(dst, v)
+		w = append(w, float32(wt))
+		if i&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, s.openError(err)
+	}
+	if windowed {
+		kargs := args[:len(kinds)]
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE at IS NULL AND kind IN ("+
+			strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",")+")", kargs...).Scan(&l.SkippedUntimed); err != nil {
+			return nil, nil, nil, s.openError(err)
+		}
+	}
+	return src, dst, w, nil
+}
