@@ -140,3 +140,25 @@ func (s *Store) FindAccounts(ctx context.Context, name, platform string) ([]Acco
 
 // nullableTime scans an optional unix time.
 type nullableTime = sql.NullInt64
+
+// CompleteAccounts returns up to limit handles or keys starting with prefix,
+// for shell completion.
+func (s *Store) CompleteAccounts(ctx context.Context, prefix string, limit int) ([]string, error) {
+	prefix = strings.TrimPrefix(prefix, "@")
+	like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(prefix) + "%"
+	rows, err := s.db.QueryContext(ctx, `SELECT coalesce(handle, key) AS n FROM accounts
+		WHERE handle LIKE ?1 ESCAPE '\' OR key LIKE ?1 ESCAPE '\' ORDER BY n LIMIT ?2`, like, limit)
+	if err != nil {
+		return nil, s.openError(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, s.openError(err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
