@@ -29,7 +29,9 @@
 //	         edge only: its mentions (the "RT @x" one and the others copied from
 //	         the original) and the original's own references belong to the
 //	         original post. Its hashtags are the original's, because the
-//	         retweet's own text and entities are truncated.
+//	         retweet's own text and entities are truncated. When a v2 original
+//	         is missing from includes, the mention entity at offset 3 ("RT @x:")
+//	         names its author (the rule of DocNow/twarc-network PR#8).
 //	quote    v1.1 quoted_status, v2 type "quoted" → the quoted tweet's author
 //	reply    v1.1 in_reply_to_user_id_str, v2 in_reply_to_user_id (else the
 //	         author of the "replied_to" tweet) → the replied-to account
@@ -38,15 +40,22 @@
 //	         tweets; v2 entities.mentions, by id or else by username through the
 //	         line's user objects, case-insensitively)
 //	follow   on a users page fetched from /2/users/ID/followers each user → ID;
-//	         from /2/users/ID/following ID → each user (the URL is __twarc.url)
+//	         from /2/users/ID/following ID → each user (the URL is __twarc.url);
+//	         no time, no post. A users page from any other URL gives accounts only.
 //
 // Embedded originals (v1.1 retweeted_status and quoted_status, v2
 // includes.tweets) are not imported as tweets of their own: they may lie outside
 // the collection and would be counted twice when they are also lines of it.
 // Self-loops are dropped. What cannot be resolved (a referenced tweet missing
 // from includes, a mention of an unknown username, a tweet without author) is
-// skipped without error; the "errors" array of a page is ignored.
+// skipped without error; the "errors" array of a page is ignored. A
+// created_at that is absent or unparseable (v2 RFC 3339, v1.1
+// "Wed Oct 10 20:19:24 +0000 2018") leaves the edge time zero (unknown). Data
+// items that are neither tweets (text) nor users (username), such as lists,
+// spaces or tweet counts, are ignored.
 //
 // Every user object met is sent as an account: handle (username or
 // screen_name), name, and the follower, following and post counts when given.
+// Mention entities with an id, and v1.1 in_reply_to_user_id_str with
+// in_reply_to_screen_name, give accounts with a handle and unknown counts.
 package twarc

@@ -83,7 +83,7 @@ func (im *importer) user(u *obj) error {
 		return nil
 	}
 	im.users = append(im.users, u)
-	a := graph.NewAccount(Platform, k)
+	a := graph.NewAccount(platform, k)
 	a.Handle, a.Name = u.handle(), u.Name
 	if m := u.PublicMetrics; m != nil {
 		a.Followers, a.Following, a.Posts = m.Followers.get(), m.Following.get(), m.Tweets.get()
@@ -172,7 +172,7 @@ func (im *importer) edge(p *post, k graph.Kind, dst string) error {
 		return nil
 	}
 	return im.sink.Edge(graph.Edge{
-		Platform: Platform,
+		Platform: platform,
 		Src:      p.src,
 		Dst:      dst,
 		Kind:     k,

@@ -9,7 +9,7 @@ import (
 // readBuf is the read buffer size. Lines longer than it (twarc2 pages are
 // often several MB) are assembled in lineReader.long, which keeps its
 // capacity for the next long line; there is no limit on line length.
-const readBuf = 1 << 20
+const readBuf = 64 << 10
 
 // lineReader returns the lines of an input one at a time.
 type lineReader struct {

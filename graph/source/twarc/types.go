@@ -120,18 +120,18 @@ type envelope struct {
 	Twarc         *twarcMeta `json:"__twarc"`
 
 	// v1.1 streaming API notices.
-	Limit   present `json:"limit"`
-	Delete  present `json:"delete"`
-	Scrub   present `json:"scrub_geo"`
-	Warning present `json:"warning"`
-	Discon  present `json:"disconnect"`
-	SWithh  present `json:"status_withheld"`
-	UWithh  present `json:"user_withheld"`
+	Limit          present `json:"limit"`
+	Delete         present `json:"delete"`
+	ScrubGeo       present `json:"scrub_geo"`
+	Warning        present `json:"warning"`
+	Disconnect     present `json:"disconnect"`
+	StatusWithheld present `json:"status_withheld"`
+	UserWithheld   present `json:"user_withheld"`
 }
 
 // isNotice reports whether the line is a v1.1 streaming notice.
 func (e *envelope) isNotice() bool {
-	return bool(e.Limit || e.Delete || e.Scrub || e.Warning || e.Discon || e.SWithh || e.UWithh)
+	return bool(e.Limit || e.Delete || e.ScrubGeo || e.Warning || e.Disconnect || e.StatusWithheld || e.UserWithheld)
 }
 
 // pageLine is a line decoded with "data" as an array (twarc2 pages).

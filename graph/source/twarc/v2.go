@@ -33,11 +33,12 @@ func (im *importer) v2(env *envelope, items []obj) error {
 	var nUsers int
 	for i := range items {
 		it := &items[i]
-		if it.isTweet() {
+		switch {
+		case it.isTweet():
 			if err := im.walkUsers(it); err != nil {
 				return err
 			}
-		} else {
+		case isUser(it):
 			nUsers++
 			if err := im.user(it); err != nil {
 				return err
@@ -61,10 +62,10 @@ func (im *importer) v2(env *envelope, items []obj) error {
 	for i := range items {
 		it := &items[i]
 		k := it.key()
-		if it.isTweet() || k == "" || k == id {
+		if !isUser(it) || k == "" || k == id {
 			continue
 		}
-		e := graph.Edge{Platform: Platform, Kind: graph.Follow, Src: k, Dst: id}
+		e := graph.Edge{Platform: platform, Kind: graph.Follow, Src: k, Dst: id}
 		if dir == "following" {
 			e.Src, e.Dst = id, k
 		}
@@ -74,6 +75,11 @@ func (im *importer) v2(env *envelope, items []obj) error {
 	}
 	return nil
 }
+
+// isUser reports whether a data item is a user: it has a username (required
+// in v2 user objects) and no text. Other items twarc2 writes (lists, spaces,
+// counts) have neither and name no account.
+func isUser(o *obj) bool { return o.Username != "" && !o.isTweet() }
 
 // v2Tweet emits the edges of one v2 tweet, plain (page, stream) or flattened.
 func (im *importer) v2Tweet(t *obj) error {
