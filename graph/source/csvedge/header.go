@@ -17,12 +17,12 @@ const (
 	colPlatform
 	colPostID
 	colHashtags
-	colType          // Gephi Directed|Undirected|Mixed
-	colRelationship  // NodeXL
-	colRelDate       // NodeXL Relationship Date (UTC)
-	colTweetDate     // NodeXL Tweet Date (UTC)
-	colImportedID    // NodeXL Imported ID: the tweet id
-	colTweetURL      // NodeXL Twitter Page for Tweet
+	colType         // Gephi Directed|Undirected|Mixed
+	colRelationship // NodeXL
+	colRelDate      // NodeXL Relationship Date (UTC)
+	colTweetDate    // NodeXL Tweet Date (UTC)
+	colImportedID   // NodeXL Imported ID: the tweet id
+	colTweetURL     // NodeXL Twitter Page for Tweet
 	numRoles
 )
 
@@ -72,7 +72,7 @@ func normName(s string) string {
 type columns struct {
 	at     [numRoles]int
 	names  []string // header cells as written, for messages
-	nodexl bool     // the source column is NodeXL's "Vertex 1"
+	nodexl bool     // a NodeXL edge sheet: "Vertex 1" and "Vertex 2" columns
 }
 
 // has reports whether the header has a column for r.
@@ -88,14 +88,25 @@ func parseHeader(cells []string) (c columns, ok bool) {
 		c.at[i] = -1
 	}
 	c.names = append([]string(nil), cells...)
+	v1, v2 := -1, -1
 	for i, cell := range cells {
 		n := normName(cell)
+		switch n {
+		case "vertex 1":
+			v1 = i
+		case "vertex 2":
+			v2 = i
+		}
 		if r, known := roleOf(n); known && c.at[r] < 0 {
 			c.at[r] = i
-			if r == colSource && n == "vertex 1" {
-				c.nodexl = true
-			}
 		}
+	}
+	if v1 >= 0 && v2 >= 0 {
+		// A NodeXL sheet also has a "Source" column (the tweeting client)
+		// and split "Date" and "Time" columns; its times come from
+		// Relationship Date and Tweet Date.
+		c.nodexl = true
+		c.at[colSource], c.at[colTarget], c.at[colTime] = v1, v2, -1
 	}
 	return c, c.has(colSource) && c.has(colTarget)
 }

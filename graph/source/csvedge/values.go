@@ -8,9 +8,16 @@ import (
 
 // parseCount parses an event count: a positive whole number, also written as
 // an integer-valued decimal such as "2.0" (spreadsheets and Gephi write every
-// weight as a float).
-func parseCount(s string) (int64, bool) {
-	if i := strings.IndexByte(s, '.'); i >= 0 {
+// weight as a float). With decimalComma, "2,0" is read the same way: files
+// delimited by semicolons come from locales that write a decimal comma. (Such
+// a locale's "1.000" meaning a thousand is read as 1; event counts in the
+// thousands written with a grouping dot are rare enough to accept that.)
+func parseCount(s string, decimalComma bool) (int64, bool) {
+	seps := "."
+	if decimalComma {
+		seps = ".,"
+	}
+	if i := strings.IndexAny(s, seps); i >= 0 {
 		if strings.Trim(s[i+1:], "0") != "" {
 			return 0, false
 		}

@@ -12,6 +12,8 @@
 //	                      (Higgs retweet/reply/mention edgelists); Count = weight
 //	src dst unixtime code Higgs higgs-activity_time.txt: src acted on dst at unixtime
 //	                      seconds; code RT = repost, MT = mention, RE = reply
+//	src dst weight time   KONECT's four-column form (the fourth field is a number):
+//	                      an edge of Options.Kind, Count = weight, at Unix seconds time
 //
 // Node labels are kept exactly as written (they are keys, not numbers).
 package snap

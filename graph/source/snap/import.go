@@ -131,6 +131,19 @@ func parseLine(f *[maxFields][]byte, n int) (e graph.Edge, msg string) {
 		}
 		e.Kind, e.Count = kindFromOptions, c
 	case 4:
+		if len(f[3]) > 0 && f[3][0] >= '0' && f[3][0] <= '9' {
+			// KONECT's "src dst weight time" rather than Higgs' "src dst time code".
+			c, ok := parseCount(f[2])
+			if !ok {
+				return e, fmt.Sprintf("column 3 (weight, as in KONECT \"src dst weight time\"): want a positive whole number of events, got %s", show(f[2]))
+			}
+			t, ok := parseUnix(f[3])
+			if !ok {
+				return e, fmt.Sprintf("column 4 (time, as in KONECT \"src dst weight time\"): want Unix seconds, got %s", show(f[3]))
+			}
+			e.Kind, e.Count, e.At = kindFromOptions, c, time.Unix(t, 0).UTC()
+			break
+		}
 		t, ok := parseUnix(f[2])
 		if !ok {
 			return e, fmt.Sprintf("column 3 (time): want Unix seconds, got %s", show(f[2]))

@@ -99,6 +99,15 @@ func TestImport(t *testing.T) {
 			},
 		},
 		{
+			name: "KONECT src dst weight time",
+			file: "konect_weight_time.tsv",
+			opts: source.Options{Kind: graph.Reply},
+			edges: []graph.Edge{
+				at(counted(edge("local", "1", "2", graph.Reply), 1), 1341100972),
+				at(counted(edge("local", "2", "3", graph.Reply), 2), 1341100973),
+			},
+		},
+		{
 			name:  "labels kept as-is, BOM dropped, no final newline, lower-case code",
 			text:  "\ufeffAlice bob.example 1341100972 rt\n@x  -7",
 			edges: []graph.Edge{at(edge("local", "Alice", "bob.example", graph.Repost), 1341100972), edge("local", "@x", "-7", graph.Follow)},
@@ -152,6 +161,16 @@ func TestBadLines(t *testing.T) {
 			t.Errorf("edges before the error: got %+v, want %+v", rec.edges, wantEdges[:1])
 		}
 	})
+	for _, tt := range []struct{ line, msg string }{
+		{"1 2 0 1341100972", `column 3 (weight, as in KONECT "src dst weight time"): want a positive whole number of events, got "0"`},
+		{"1 2 1 13411x", `column 4 (time, as in KONECT "src dst weight time"): want Unix seconds, got "13411x"`},
+		{"1 2 " + strings.Repeat("9", 70) + " RT", `column 3 (time): want Unix seconds, got "` + strings.Repeat("9", 64) + `"…`},
+	} {
+		err := Import(context.Background(), strings.NewReader("# c\n"+tt.line), source.Options{Name: "k"}, &recorder{})
+		if want := "k:2: " + tt.msg; err == nil || err.Error() != want {
+			t.Errorf("%q: got %v, want %s", tt.line, err, want)
+		}
+	}
 	t.Run("SkipBad counts and goes on", func(t *testing.T) {
 		var rec recorder
 		bad := &source.BadLines{}
