@@ -71,8 +71,9 @@ func normName(s string) string {
 // columns is a recognised header: where each role is, -1 when absent.
 type columns struct {
 	at     [numRoles]int
-	names  []string // header cells as written, for messages
-	nodexl bool     // a NodeXL edge sheet: "Vertex 1" and "Vertex 2" columns
+	names  []string     // header cells as written, for messages
+	nodexl bool         // a NodeXL edge sheet: "Vertex 1" and "Vertex 2" columns
+	nodes  *nodeColumns // a node table: accounts, no edges
 }
 
 // has reports whether the header has a column for r.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source"
@@ -89,7 +90,12 @@ func Import(ctx context.Context, r io.Reader, o source.Options, sink graph.Sink)
 		}
 		rows++
 		line, _ := cr.FieldPos(0)
-		msg, err := im.row(rec)
+		var msg string
+		if cols.nodes != nil {
+			msg, err = im.nodeRow(rec)
+		} else {
+			msg, err = im.row(rec)
+		}
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", o.Name, line, err)
 		}
@@ -160,6 +166,13 @@ func readHeader(cr *csv.Reader, delims [2]rune, o *source.Options) (columns, err
 		if i == 0 {
 			first = append(first, rec...)
 			firstLine, _ = cr.FieldPos(0)
+			// A node table is recognised on the first line only: NodeXL's
+			// group row above an edge header would otherwise pass for one.
+			if nodes, ok := parseNodeHeader(rec); ok && !strings.Contains(strings.ToLower(strings.Join(rec, ",")), "vertex 1") {
+				cols, _ := parseHeader(rec)
+				cols.nodes = &nodes
+				return cols, nil
+			}
 		}
 	}
 	got := showHeader(first, delims[0])
@@ -167,7 +180,7 @@ func readHeader(cr *csv.Reader, delims [2]rune, o *source.Options) (columns, err
 		got = "a line that is not valid CSV"
 	}
 	return columns{}, o.LineErr(int64(firstLine),
-		`header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2"), got: %s`, got)
+		`header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2" for edges, or "account" or Gephi "Id" for a node table), got: %s`, got)
 }
 
 // allEmpty reports whether every cell of rec is blank, as in the padding rows

@@ -321,11 +321,11 @@ func TestHeaderErrors(t *testing.T) {
 		want       string
 		empty      bool
 	}{
-		{"no header", fixture(t, "no_header.csv"), `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2"), got: 1,2`, false},
-		{"one line", "a,b,c\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2"), got: a,b,c`, false},
-		{"source only", "source,x\nsource,y\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2"), got: source,x`, false},
-		{"third line is not tried", "a\nb\nsource,target\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2"), got: a`, false},
-		{"bad CSV header", "\"a\"b,c\nd,e\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2"), got: a line that is not valid CSV`, false},
+		{"no header", fixture(t, "no_header.csv"), `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2" for edges, or "account" or Gephi "Id" for a node table), got: 1,2`, false},
+		{"one line", "a,b,c\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2" for edges, or "account" or Gephi "Id" for a node table), got: a,b,c`, false},
+		{"source only", "source,x\nsource,y\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2" for edges, or "account" or Gephi "Id" for a node table), got: source,x`, false},
+		{"third line is not tried", "a\nb\nsource,target\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2" for edges, or "account" or Gephi "Id" for a node table), got: a`, false},
+		{"bad CSV header", "\"a\"b,c\nd,e\n", `h.csv:1: header has no source/target columns (want "source,target" or Gephi "Source,Target" or NodeXL "Vertex 1,Vertex 2" for edges, or "account" or Gephi "Id" for a node table), got: a line that is not valid CSV`, false},
 		{"empty", "", "h.csv: empty input: no header row", true},
 		{"blank lines", "\n\r\n\n", "h.csv: empty input: no header row", true},
 		{"header only", fixture(t, "header_only.csv"), "h.csv: empty input: a header but no data rows", true},

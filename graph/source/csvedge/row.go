@@ -29,10 +29,11 @@ type importer struct {
 	sent     map[string]struct{} // NodeXL accounts already sent, platform+"\x00"+name
 	ignored  int64               // rows dropped by RuleRepostMentions
 	lastPlat string              // the last platform cell, to reuse its string
+	nodes    *nodeColumns        // set for a node table
 }
 
 func newImporter(o *source.Options, sink graph.Sink, cols columns, delim rune) *importer {
-	im := &importer{o: o, sink: sink, cols: cols, delim: delim, platform: o.Platform}
+	im := &importer{o: o, sink: sink, cols: cols, delim: delim, platform: o.Platform, nodes: cols.nodes}
 	if im.platform == "" {
 		im.platform = "local"
 		if cols.nodexl {
