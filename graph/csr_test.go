@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -276,5 +277,44 @@ func BenchmarkNewGraph(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bm.edges), "ns/edge")
 		})
+	}
+}
+
+// TestNewGraphParts covers the multi-part build (large enough inputs are split
+// across goroutines): it must agree with the reference and not depend on
+// GOMAXPROCS.
+func TestNewGraphParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n, m = 3000, 1 << 17
+	src := make([]uint32, m)
+	dst := make([]uint32, m)
+	w := make([]float32, m)
+	for i := range m {
+		src[i] = uint32(rng.IntN(n))
+		dst[i] = uint32(rng.IntN(n / 10)) // dense targets: many repeats
+		w[i] = float32(rng.IntN(16)) / 8
+	}
+	var first *graph.Graph
+	for _, procs := range []int{1, 2, 3, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		g, err := graph.NewGraph(n, src, dst, w)
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = g
+			checkAgainstNaive(t, g, n, src, dst, w)
+			continue
+		}
+		for _, pair := range [][2]func() ([]uint32, []uint32, []float32){
+			{first.OutCSR, g.OutCSR}, {first.InCSR, g.InCSR},
+		} {
+			o1, i1, w1 := pair[0]()
+			o2, i2, w2 := pair[1]()
+			if !slices.Equal(o1, o2) || !slices.Equal(i1, i2) || !slices.Equal(w1, w2) {
+				t.Fatalf("GOMAXPROCS=%d builds a different graph", procs)
+			}
+		}
 	}
 }

@@ -1,0 +1,61 @@
+package influence_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/clout-cli/clout/graph"
+	"github.com/clout-cli/clout/graph/synth"
+	"github.com/clout-cli/clout/influence"
+)
+
+func synthGraph(b *testing.B, nodes, edges int, weighted bool) *graph.Graph {
+	b.Helper()
+	src, dst, err := synth.Edges(synth.Options{Nodes: nodes, Edges: edges, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var w []float32
+	if weighted {
+		w = make([]float32, len(src))
+		for i := range w {
+			w[i] = float32(1 + i%3)
+		}
+	}
+	g, err := graph.NewGraph(nodes, src, dst, w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return g
+}
+
+// BenchmarkPageRank runs PageRank to convergence (default options) on the
+// synthetic power-law graph with 1M nodes and 10M edges and reports the cost
+// per edge per iteration.
+func BenchmarkPageRank(b *testing.B) {
+	for _, bm := range []struct {
+		name     string
+		weighted bool
+		workers  int
+	}{
+		{"1M-10M", false, 0},
+		{"1M-10M-1worker", false, 1},
+		{"1M-10M-weighted", true, 0},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			g := synthGraph(b, 1_000_000, 10_000_000, bm.weighted)
+			var r influence.PageRankResult
+			var iters int
+			for b.Loop() {
+				var err error
+				r, err = influence.PageRank(context.Background(), g, influence.PageRankOptions{Workers: bm.workers})
+				if err != nil {
+					b.Fatal(err)
+				}
+				iters += r.Iterations
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(iters)/float64(g.M()), "ns/edge/iter")
+			b.ReportMetric(float64(r.Iterations), "iterations")
+		})
+	}
+}
