@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +18,9 @@ type Factory struct {
 	Getenv func(string) string
 	// dbFlag is the value of --db.
 	dbFlag string
+
+	cpuProfile  string
+	stopProfile func()
 }
 
 // DBPath is the database file: --db, else $CLOUT_DB, else ./clout.db.
@@ -56,6 +61,20 @@ Data goes to stdout; progress, warnings and logs to stderr.`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVar(&f.dbFlag, "db", "", "database `FILE` (default $CLOUT_DB, else ./clout.db)")
+	// --cpuprofile is for clout's own performance work; hidden from --help.
+	root.PersistentFlags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to `FILE`")
+	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if f.cpuProfile == "" {
+			return nil
+		}
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		f.stopProfile = func() { pprof.StopCPUProfile(); pf.Close() }
+		return pprof.StartCPUProfile(pf)
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
@@ -80,6 +99,9 @@ func execute(ctx context.Context, args []string, io *IOStreams, getenv func(stri
 	root.SetErr(io.ErrOut)
 	root.SetIn(io.In)
 	err := root.ExecuteContext(ctx)
+	if f.stopProfile != nil {
+		f.stopProfile()
+	}
 	if err == nil {
 		return 0
 	}

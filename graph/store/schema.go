@@ -34,7 +34,7 @@ CREATE TABLE accounts (
 	last_seen       INTEGER NOT NULL,
 	UNIQUE (platform, key)
 );
-CREATE INDEX accounts_handle ON accounts (handle COLLATE NOCASE);
+CREATE INDEX accounts_handle ON accounts (handle COLLATE NOCASE) WHERE handle IS NOT NULL;
 
 CREATE TABLE follows (
 	src        INTEGER NOT NULL,
