@@ -9,18 +9,20 @@ import (
 // written to, so that a bulk import does not query SQLite per edge. A
 // platform's map is filled from the database the first time a Tx touches it.
 type idCache struct {
-	platforms map[string]map[string]int64
+	platforms map[string]*keyIndex
 }
 
-type cacheKey struct{ platform, key string }
+func newIDCache() idCache { return idCache{platforms: map[string]*keyIndex{}} }
 
-func newIDCache() idCache { return idCache{platforms: map[string]map[string]int64{}} }
-
-func (t *Tx) platformIDs(platform string) (map[string]int64, error) {
+func (t *Tx) platformIDs(platform string) (*keyIndex, error) {
 	if m, ok := t.s.ids.platforms[platform]; ok {
 		return m, nil
 	}
-	m := map[string]int64{}
+	var n int
+	if err := t.conn.QueryRowContext(t.ctx, "SELECT count(*) FROM accounts WHERE platform = ?", platform).Scan(&n); err != nil {
+		return nil, fmt.Errorf("database %s: read accounts: %w", t.s.path, err)
+	}
+	m := newKeyIndex(n)
 	rows, err := t.conn.QueryContext(t.ctx, "SELECT key, id FROM accounts WHERE platform = ?", platform)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: read accounts: %w", t.s.path, err)
@@ -32,7 +34,7 @@ func (t *Tx) platformIDs(platform string) (map[string]int64, error) {
 		if err := rows.Scan(&k, &id); err != nil {
 			return nil, fmt.Errorf("database %s: read accounts: %w", t.s.path, err)
 		}
-		m[k] = id
+		m.put(k, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("database %s: read accounts: %w", t.s.path, err)

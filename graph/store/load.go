@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clout-cli/clout/graph"
@@ -35,11 +39,20 @@ type Loaded struct {
 	SkippedUntimed int64
 	// index[id] is the node of account id, or -1.
 	index []int32
+	// dense: the ids are exactly 1..N, so node = id-1 (the usual case, and
+	// no lookup on the hot path of loading).
+	dense bool
 }
 
 // Node returns the node of account id.
 func (l *Loaded) Node(id int64) (uint32, bool) {
-	if id < 0 || id >= int64(len(l.index)) || l.index[id] < 0 {
+	if id <= 0 || id >= int64(len(l.index)) {
+		return 0, false
+	}
+	if l.dense {
+		return uint32(id - 1), true
+	}
+	if l.index[id] < 0 {
 		return 0, false
 	}
 	return uint32(l.index[id]), true
@@ -75,6 +88,7 @@ func (s *Store) nodes(ctx context.Context, platform string) (*Loaded, error) {
 		l.index[id] = int32(len(l.IDs))
 		l.IDs = append(l.IDs, id)
 	}
+	l.dense = int64(len(l.IDs)) == maxID
 	return l, rows.Err()
 }
 
@@ -96,7 +110,18 @@ func (s *Store) LoadGraph(ctx context.Context, layer Layer) (*Loaded, error) {
 	}
 	weighted := len(kinds) > 0 || (followW > 0 && followW != 1)
 	if followW > 0 {
-		src, dst, err = s.loadFollows(ctx, l, src, dst)
+		var version string
+		if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'follows_version'").Scan(&version); err != nil {
+			return nil, s.openError(err)
+		}
+		src, dst, err = s.loadSnapshot(ctx, l, src, dst)
+		if errors.Is(err, errNoSnapshot) {
+			src, dst, err = s.loadFollows(ctx, l, src, dst)
+			if err == nil && layer.Platform == "" {
+				v, _ := strconv.ParseInt(version, 10, 64)
+				s.saveSnapshot(ctx, l, src, dst, v)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -121,17 +146,60 @@ func (s *Store) LoadGraph(ctx context.Context, layer Layer) (*Loaded, error) {
 	return l, nil
 }
 
-// loadFollows appends the follow edges between nodes of l. It reads one
-// packed integer per edge: scanning is the cost of loading, and one column
-// costs half of two.
+// loadFollows appends the follow edges between nodes of l.
+//
+// Loading is scanning: a cgo call per row dominates. So the id range is
+// split into parts read on separate connections, one per core.
+// Parts are concatenated in id order, so the result does not depend on
+// timing.
 func (s *Store) loadFollows(ctx context.Context, l *Loaded, src, dst []uint32) ([]uint32, []uint32, error) {
-	var n int64
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM follows").Scan(&n); err != nil {
-		return nil, nil, s.openError(err)
+	maxID := int64(len(l.index) - 1)
+	parts := 8
+	if maxID < 1<<16 {
+		parts = 1
 	}
-	src = grow(src, int(n))
-	dst = grow(dst, int(n))
-	rows, err := s.db.QueryContext(ctx, "SELECT src << 32 | dst FROM follows")
+	type part struct {
+		src, dst []uint32
+		err      error
+	}
+	res := make([]part, parts)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := 1+int64(p)*maxID/int64(parts), 1+int64(p+1)*maxID/int64(parts)
+		if p == parts-1 {
+			hi = maxID + 1
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res[p].src, res[p].dst, res[p].err = s.loadFollowRange(ctx, l, lo, hi)
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, r := range res {
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		n += len(r.src)
+	}
+	src, dst = grow(src, n), grow(dst, n)
+	for _, r := range res {
+		src = append(src, r.src...)
+		dst = append(dst, r.dst...)
+	}
+	return src, dst, nil
+}
+
+// loadFollowRange reads the follows with lo <= src < hi, one packed
+// integer per row. (Not group_concat: its string building allocates, and
+// go-sqlite3's SQLite counts allocations under a global mutex, which
+// serialises parallel readers.)
+func (s *Store) loadFollowRange(ctx context.Context, l *Loaded, lo, hi int64) (src, dst []uint32, err error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT src << 32 | dst FROM follows WHERE src >= ? AND src < ?", lo, hi)
 	if err != nil {
 		return nil, nil, s.openError(err)
 	}
@@ -141,11 +209,11 @@ func (s *Store) loadFollows(ctx context.Context, l *Loaded, src, dst []uint32) (
 		if err := rows.Scan(&p); err != nil {
 			return nil, nil, s.openError(err)
 		}
-		a, aok := l.Node(p >> 32)
-		b, bok := l.Node(p & (1<<32 - 1))
-		if aok && bok {
-			src = append(src, a)
-			dst = append(dst, b)
+		u, uok := l.Node(p >> 32)
+		v, vok := l.Node(p & (1<<32 - 1))
+		if uok && vok {
+			src = append(src, u)
+			dst = append(dst, v)
 		}
 		if i&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
@@ -153,7 +221,10 @@ func (s *Store) loadFollows(ctx context.Context, l *Loaded, src, dst []uint32) (
 			}
 		}
 	}
-	return src, dst, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, s.openError(err)
+	}
+	return src, dst, nil
 }
 
 func grow(s []uint32, n int) []uint32 {

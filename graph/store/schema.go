@@ -31,9 +31,11 @@ CREATE TABLE accounts (
 	following_count INTEGER,
 	posts_count     INTEGER,
 	first_seen      INTEGER NOT NULL,
-	last_seen       INTEGER NOT NULL,
-	UNIQUE (platform, key)
+	last_seen       INTEGER NOT NULL
 );
+-- Named indexes, not table constraints: a bulk import drops and rebuilds them
+-- (see accountIndexes in tx.go).
+CREATE UNIQUE INDEX accounts_key ON accounts (platform, key);
 CREATE INDEX accounts_handle ON accounts (handle COLLATE NOCASE) WHERE handle IS NOT NULL;
 
 CREATE TABLE follows (
@@ -55,6 +57,29 @@ CREATE TABLE events (
 );
 CREATE UNIQUE INDEX events_identity ON events (src, dst, kind, post_id, coalesce(at, -1));
 CREATE INDEX events_at ON events (at);
+
+-- graph_cache holds derived snapshots for fast loading (see snapshot.go):
+-- part i of snapshot name, valid while meta.follows_version equals version.
+CREATE TABLE graph_cache (
+	name    TEXT    NOT NULL,
+	part    INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	edges   INTEGER NOT NULL,
+	data    BLOB    NOT NULL,
+	PRIMARY KEY (name, part)
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('follows_version', '0');
+-- Any change to follows, by clout or by hand, makes snapshots stale. clout's
+-- own bulk writes drop follows_inserted and bump the version once instead.
+CREATE TRIGGER follows_inserted AFTER INSERT ON follows BEGIN
+	UPDATE meta SET value = value + 1 WHERE key = 'follows_version';
+END;
+CREATE TRIGGER follows_updated AFTER UPDATE ON follows BEGIN
+	UPDATE meta SET value = value + 1 WHERE key = 'follows_version';
+END;
+CREATE TRIGGER follows_deleted AFTER DELETE ON follows BEGIN
+	UPDATE meta SET value = value + 1 WHERE key = 'follows_version';
+END;
 
 CREATE VIEW follow_edges AS
 	SELECT s.platform AS platform, s.key AS source, s.handle AS source_handle,

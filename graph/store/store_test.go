@@ -238,6 +238,7 @@ func TestRollbackLeavesDatabaseAsBefore(t *testing.T) {
 	if got := dump(t, s); got != before {
 		t.Fatal("rollback changed the database")
 	}
+	assertAccountIndexes(t, s)
 	// The id cache forgot the rolled-back accounts: a new write reuses no stale id.
 	write(t, s, nil, []graph.Edge{{Platform: "local", Src: "x1", Dst: "a", Kind: graph.Follow}})
 	var n int
@@ -328,5 +329,52 @@ func TestFindAccountsAndStats(t *testing.T) {
 	}
 	if st.Accounts != 3 || st.Events[graph.Mention] != 1 || !st.FirstEvent.Equal(fixed) || st.Platforms["bluesky"] != 2 {
 		t.Fatalf("stats = %+v", st)
+	}
+}
+
+func assertAccountIndexes(t *testing.T, s *Store) {
+	t.Helper()
+	for _, ix := range accountIndexes {
+		var n int
+		s.DB().QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", ix.name).Scan(&n)
+		if n != 1 {
+			t.Errorf("index %s missing", ix.name)
+		}
+	}
+}
+
+// TestBulkLoadRebuildsAccountIndexes writes enough new accounts for the Tx
+// to drop the account indexes during the load, and checks they are back and
+// enforce uniqueness afterwards.
+func TestBulkLoadRebuildsAccountIndexes(t *testing.T) {
+	s, _ := openTemp(t)
+	tx, err := s.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3 * flushAccounts
+	for i := range n {
+		if err := tx.Edge(graph.Edge{Platform: "local", Src: "a" + strconv.Itoa(i), Dst: "b" + strconv.Itoa(i%1000), Kind: graph.Follow}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	assertAccountIndexes(t, s)
+	var accounts, follows int
+	s.DB().QueryRow("SELECT count(*) FROM accounts").Scan(&accounts)
+	s.DB().QueryRow("SELECT count(*) FROM follows").Scan(&follows)
+	if accounts != n+1000 || follows != n {
+		t.Fatalf("accounts %d follows %d", accounts, follows)
+	}
+	if _, err := s.DB().Exec("INSERT INTO accounts (platform, key, first_seen, last_seen) VALUES ('local', 'a7', 0, 0)"); err == nil {
+		t.Fatal("duplicate (platform, key) accepted after the bulk load")
+	}
+	// A second, small write into the big table goes through the index path.
+	write(t, s, nil, []graph.Edge{{Platform: "local", Src: "a7", Dst: "new", Kind: graph.Follow}})
+	s.DB().QueryRow("SELECT count(*) FROM accounts").Scan(&accounts)
+	if accounts != n+1001 {
+		t.Fatalf("accounts after small write: %d", accounts)
 	}
 }

@@ -7,16 +7,22 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/clout-cli/clout/graph"
 )
 
-// Buffer sizes at which a Tx writes what it holds (still inside the same
-// SQLite transaction). Follows are sorted before writing so that the B-tree
-// of the follows table is filled in key order; the larger the buffer the
-// longer those runs.
+// Buffer sizes at which a Tx hands what it holds to its writer goroutine
+// (still inside the same SQLite transaction), so that SQLite writes while the
+// source parses: a bulk import keeps both cores busy.
+//
+// Follows are held much longer (32M edges, 256 MB) and sorted before
+// writing: inserted in key order they append to the follows B-tree at
+// ~0.45 µs a row, while chunks that each span the whole key range split pages
+// all over the tree at ~1.1 µs a row (measured on 10M edges). Holding them
+// costs memory but wins more than overlapping their insertion with parsing.
 const (
-	flushFollows  = 1 << 24
+	flushFollows  = 1 << 25
 	flushEvents   = 1 << 17
 	flushAccounts = 1 << 17
 )
@@ -31,7 +37,7 @@ type Tx struct {
 	now  int64
 
 	nextID  int64
-	added   []cacheKey // accounts this Tx gave ids to, forgotten on rollback
+	added   map[string]bool // platforms this Tx gave new ids in, forgotten on rollback
 	newAcc  map[int64]*accountRow
 	updAcc  map[int64]*accountRow
 	follows []uint64 // src<<32 | dst
@@ -42,9 +48,82 @@ type Tx struct {
 	// twice changes nothing.
 	eventFloor int64
 
-	stmts map[string]*sql.Stmt
-	stats TxStats
-	done  bool
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+	stats  TxStats
+	done   bool
+
+	// w writes full buffers in the background; nil until the first one.
+	w *writer
+	// firstID is the first account id this Tx gives; dropped is set while
+	// the account indexes are dropped for a bulk load.
+	firstID int64
+	dropped bool
+	// followsEmpty: the follows table was empty when the Tx began; with
+	// followBatches == 1 the last batch is then the whole table, and the Tx
+	// stores it as the follows snapshot too (snapshot.go).
+	followsEmpty  bool
+	followBatches int
+}
+
+// accountIndexes are the accounts table's secondary indexes. A transaction
+// that creates at least as many accounts as the table held drops them and
+// builds them again before it commits: SQLite builds an index from sorted
+// keys several times faster than it inserts random keys one by one
+// (measured: 3 µs a row into accounts_key in random order). Uniqueness of
+// (platform, key) is meanwhile kept by the Tx's own key index, which holds
+// every key of every platform the Tx writes to.
+var accountIndexes = []struct{ name, create string }{
+	{"accounts_key", "CREATE UNIQUE INDEX accounts_key ON accounts (platform, key)"},
+	{"accounts_handle", "CREATE INDEX accounts_handle ON accounts (handle COLLATE NOCASE) WHERE handle IS NOT NULL"},
+}
+
+// dropAccountIndexes is called before a batch is written, on the writer's
+// goroutine.
+func (t *Tx) dropAccountIndexes(newAccounts int64) error {
+	if t.dropped || newAccounts < flushAccounts || newAccounts < t.firstID {
+		return nil
+	}
+	for _, ix := range accountIndexes {
+		if _, err := t.conn.ExecContext(context.WithoutCancel(t.ctx), "DROP INDEX IF EXISTS "+ix.name); err != nil {
+			return fmt.Errorf("database %s: %w", t.s.path, err)
+		}
+	}
+	t.dropped = true
+	return nil
+}
+
+// restoreAccountIndexes builds the indexes dropped for a bulk load.
+func (t *Tx) restoreAccountIndexes() error {
+	if !t.dropped {
+		return nil
+	}
+	for _, ix := range accountIndexes {
+		if _, err := t.conn.ExecContext(context.WithoutCancel(t.ctx), ix.create); err != nil {
+			return fmt.Errorf("database %s: rebuild index %s: %w", t.s.path, ix.name, err)
+		}
+	}
+	t.dropped = false
+	return nil
+}
+
+// batch is what a Tx buffered, handed whole to be written.
+type batch struct {
+	last           bool  // the final batch, written at Commit
+	createdUpTo    int64 // the last account id given when the batch was taken
+	newAcc, updAcc map[int64]*accountRow
+	follows        []uint64
+	events         []eventRow
+}
+
+// writer executes a Tx's batches in order on a second goroutine. Only one
+// batch waits while another is written, which bounds memory.
+type writer struct {
+	jobs chan batch
+	done chan struct{}
+	err  error // first error; read only after done is closed
+	// counts of rows stored, added to the Tx's stats at the end
+	newFollows, newEvents int64
 }
 
 // TxStats counts what a Tx received and what it stored.
@@ -100,9 +179,14 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		return nil, fmt.Errorf("database %s: begin write: %w", s.path, err)
 	}
 	t := &Tx{s: s, ctx: ctx, conn: conn, now: s.now().Unix(),
-		newAcc: map[int64]*accountRow{}, updAcc: map[int64]*accountRow{}, stmts: map[string]*sql.Stmt{}}
-	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM accounts").Scan(&t.nextID); err == nil {
+		added: map[string]bool{}, newAcc: map[int64]*accountRow{}, updAcc: map[int64]*accountRow{}, stmts: map[string]*sql.Stmt{}}
+	err = conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM accounts").Scan(&t.nextID)
+	t.firstID = t.nextID + 1
+	if err == nil {
 		err = conn.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM events").Scan(&t.eventFloor)
+	}
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM follows)").Scan(&t.followsEmpty)
 	}
 	if err != nil {
 		t.abort()
@@ -131,7 +215,7 @@ func (t *Tx) AccountID(platform, key string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if id, ok := m[key]; ok {
+	if id := m.get(key); id != 0 {
 		return id, nil
 	}
 	t.nextID++
@@ -139,8 +223,8 @@ func (t *Tx) AccountID(platform, key string) (int64, error) {
 	if id >= 1<<32 {
 		return 0, errors.New("more than 4 billion accounts: clout's graph cannot index them")
 	}
-	m[key] = id
-	t.added = append(t.added, cacheKey{platform, key})
+	m.put(key, id)
+	t.added[platform] = true
 	t.newAcc[id] = &accountRow{platform: platform, key: key, followers: graph.Unknown,
 		following: graph.Unknown, posts: graph.Unknown, insertedInThisTx: true}
 	t.stats.Accounts++
@@ -229,20 +313,124 @@ func (t *Tx) Edge(e graph.Edge) error {
 
 func (t *Tx) maybeFlush() error {
 	if len(t.follows) >= flushFollows || len(t.events) >= flushEvents || len(t.newAcc)+len(t.updAcc) >= flushAccounts {
-		return t.flush()
+		return t.flushAsync()
 	}
 	return nil
 }
 
-// flush writes everything buffered, inside the transaction.
+// take removes and returns everything buffered.
+func (t *Tx) take(follows bool) batch {
+	b := batch{createdUpTo: t.nextID, newAcc: t.newAcc, updAcc: t.updAcc, events: t.events}
+	t.newAcc, t.updAcc = map[int64]*accountRow{}, map[int64]*accountRow{}
+	t.events = nil
+	if follows {
+		b.follows = t.follows
+		t.follows = nil
+	}
+	return b
+}
+
+// flushAsync hands the buffers to the writer goroutine, starting it if
+// needed; it blocks while the writer still has a batch waiting.
+func (t *Tx) flushAsync() error {
+	if t.w == nil {
+		t.w = &writer{jobs: make(chan batch, 1), done: make(chan struct{})}
+		go t.runWriter(t.w)
+	}
+	select {
+	case <-t.w.done:
+		// The writer stopped on an error: report it.
+		return t.w.err
+	case t.w.jobs <- t.take(len(t.follows) >= flushFollows):
+		return nil
+	}
+}
+
+func (t *Tx) runWriter(w *writer) {
+	defer close(w.done)
+	for b := range w.jobs {
+		if w.err != nil {
+			continue // drain, so senders never block
+		}
+		err := t.dropAccountIndexes(t.nextIDSnapshot(b))
+		var f, e int64
+		if err == nil {
+			f, e, err = t.write(b)
+		}
+		w.newFollows += f
+		w.newEvents += e
+		w.err = err
+	}
+}
+
+// nextIDSnapshot is how many accounts this Tx had created when b was taken.
+func (t *Tx) nextIDSnapshot(b batch) int64 { return b.createdUpTo - t.firstID + 1 }
+
+// wait stops the writer goroutine after its last batch and reports its
+// first error.
+func (t *Tx) wait() error {
+	if t.w == nil {
+		return nil
+	}
+	w := t.w
+	t.w = nil
+	close(w.jobs)
+	<-w.done
+	t.stats.NewFollows += w.newFollows
+	t.stats.NewEvents += w.newEvents
+	return w.err
+}
+
+// flush writes everything buffered, inside the transaction, after the
+// writer goroutine's batches.
 func (t *Tx) flush() error {
-	if err := t.flushAccounts(); err != nil {
+	if err := t.wait(); err != nil {
 		return err
 	}
-	if err := t.flushFollows(); err != nil {
+	b := t.take(true)
+	b.last = true
+	f, e, err := t.write(b)
+	t.stats.NewFollows += f
+	t.stats.NewEvents += e
+	if err != nil {
 		return err
 	}
-	return t.flushEvents()
+	return t.restoreAccountIndexes()
+}
+
+// write stores one batch and returns how many follows and events it added.
+func (t *Tx) write(b batch) (follows, events int64, err error) {
+	if err := t.writeAccounts(b.newAcc, b.updAcc); err != nil {
+		return 0, 0, err
+	}
+	var uniq []uint64
+	if follows, uniq, err = t.writeFollows(b.follows); err != nil {
+		return follows, 0, err
+	}
+	if b.last && t.followsEmpty && t.followBatches == 1 && len(uniq) > 0 {
+		if err := t.writeSnapshot(uniq); err != nil {
+			return follows, 0, err
+		}
+	}
+	events, err = t.writeEvents(b.events)
+	return follows, events, err
+}
+
+// writeSnapshot stores uniq, the whole follows table, as its snapshot.
+func (t *Tx) writeSnapshot(uniq []uint64) error {
+	bg := context.WithoutCancel(t.ctx)
+	var version int64
+	if err := t.conn.QueryRowContext(bg, "SELECT value FROM meta WHERE key = 'follows_version'").Scan(&version); err != nil {
+		return fmt.Errorf("database %s: %w", t.s.path, err)
+	}
+	exec := func(ctx context.Context, q string, args ...any) error {
+		_, err := t.conn.ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := writeSnapshot(bg, exec, uniq, version); err != nil {
+		return fmt.Errorf("database %s: write follows snapshot: %w", t.s.path, err)
+	}
+	return nil
 }
 
 // Commit writes what is buffered and commits. After an error the transaction
@@ -273,9 +461,12 @@ func (t *Tx) Rollback() error {
 }
 
 func (t *Tx) abort() {
+	t.wait()
 	t.conn.ExecContext(context.WithoutCancel(t.ctx), "ROLLBACK")
-	for _, k := range t.added {
-		delete(t.s.ids.platforms[k.platform], k.key)
+	// The index cannot forget single keys; the platforms this Tx added to
+	// are dropped whole and read again from the database when next used.
+	for p := range t.added {
+		delete(t.s.ids.platforms, p)
 	}
 	t.end()
 }
@@ -289,8 +480,11 @@ func (t *Tx) end() {
 	t.s.mu.Unlock()
 }
 
-// stmt returns a prepared statement cached for the life of the Tx.
+// stmt returns a prepared statement cached for the life of the Tx. The
+// writer goroutine and the caller's goroutine both use the cache.
 func (t *Tx) stmt(query string) (*sql.Stmt, error) {
+	t.stmtMu.Lock()
+	defer t.stmtMu.Unlock()
 	if st, ok := t.stmts[query]; ok {
 		return st, nil
 	}
@@ -310,9 +504,14 @@ const rowsPerInsert = 100
 // holds cols values per row, rowsPerInsert rows per statement. It returns
 // the number of rows changed.
 func (t *Tx) insertRows(prefix, row, suffix string, cols int, args []any) (int64, error) {
+	return t.insertRowsN(prefix, row, suffix, cols, rowsPerInsert, args)
+}
+
+// insertRowsN is insertRows with per rows per statement.
+func (t *Tx) insertRowsN(prefix, row, suffix string, cols, per int, args []any) (int64, error) {
 	var changed int64
 	for len(args) > 0 {
-		n := min(len(args)/cols, rowsPerInsert)
+		n := min(len(args)/cols, per)
 		var b strings.Builder
 		b.WriteString(prefix)
 		for i := range n {
@@ -326,7 +525,13 @@ func (t *Tx) insertRows(prefix, row, suffix string, cols int, args []any) (int64
 		if err != nil {
 			return changed, err
 		}
-		res, err := st.ExecContext(t.ctx, args[:n*cols]...)
+		// A cancellable context makes go-sqlite3 run each statement on a
+		// goroutine of its own; bulk statements are short, so they run
+		// synchronously and cancellation is checked between them.
+		if err := t.ctx.Err(); err != nil {
+			return changed, err
+		}
+		res, err := st.ExecContext(context.WithoutCancel(t.ctx), args[:n*cols]...)
 		if err != nil {
 			return changed, fmt.Errorf("database %s: %w", t.s.path, err)
 		}
@@ -351,10 +556,10 @@ func nullCount(n int64) any {
 	return n
 }
 
-func (t *Tx) flushAccounts() error {
-	if len(t.newAcc) > 0 {
-		ids := make([]int64, 0, len(t.newAcc))
-		for id := range t.newAcc {
+func (t *Tx) writeAccounts(newAcc, updAcc map[int64]*accountRow) error {
+	if len(newAcc) > 0 {
+		ids := make([]int64, 0, len(newAcc))
+		for id := range newAcc {
 			ids = append(ids, id)
 		}
 		sortInt64(ids)
@@ -362,7 +567,7 @@ func (t *Tx) flushAccounts() error {
 		// statement with three parameters instead of ten.
 		var bare, full []any
 		for _, id := range ids {
-			r := t.newAcc[id]
+			r := newAcc[id]
 			if r.hasAttributes {
 				full = append(full, id, r.platform, r.key, nullString(r.handle), nullString(r.name),
 					nullCount(r.followers), nullCount(r.following), nullCount(r.posts), t.now, t.now)
@@ -379,82 +584,92 @@ func (t *Tx) flushAccounts() error {
 			"(?,?,?,?,?,?,?,?,?,?)", "", 10, full); err != nil {
 			return err
 		}
-		clear(t.newAcc)
 	}
-	if len(t.updAcc) > 0 {
+	if len(updAcc) > 0 {
 		st, err := t.stmt(`UPDATE accounts SET handle = coalesce(?, handle), name = coalesce(?, name),
 			followers_count = coalesce(?, followers_count), following_count = coalesce(?, following_count),
 			posts_count = coalesce(?, posts_count), last_seen = ? WHERE id = ?`)
 		if err != nil {
 			return err
 		}
-		ids := make([]int64, 0, len(t.updAcc))
-		for id := range t.updAcc {
+		ids := make([]int64, 0, len(updAcc))
+		for id := range updAcc {
 			ids = append(ids, id)
 		}
 		sortInt64(ids)
 		for _, id := range ids {
-			r := t.updAcc[id]
+			r := updAcc[id]
 			if _, err := st.ExecContext(t.ctx, nullString(r.handle), nullString(r.name), nullCount(r.followers),
 				nullCount(r.following), nullCount(r.posts), t.now, id); err != nil {
 				return fmt.Errorf("database %s: update account: %w", t.s.path, err)
 			}
 		}
-		clear(t.updAcc)
 	}
 	return nil
 }
 
-func (t *Tx) flushFollows() error {
-	if len(t.follows) == 0 {
-		return nil
+func (t *Tx) writeFollows(follows []uint64) (int64, []uint64, error) {
+	if len(follows) == 0 {
+		return 0, nil, nil
 	}
-	radixSort(t.follows)
-	uniq := t.follows[:1]
-	for _, p := range t.follows[1:] {
+	t.followBatches++
+	radixSort(follows)
+	uniq := follows[:1]
+	for _, p := range follows[1:] {
 		if p != uniq[len(uniq)-1] {
 			uniq = append(uniq, p)
 		}
 	}
-	// Follow rows are integers only, so they go into the statement text as
-	// literals: SQLite parses a literal faster than database/sql and cgo
-	// bind a parameter, and this is the hottest path of a large import.
-	now := strconv.FormatInt(t.now, 10)
-	const rows = 500
-	buf := make([]byte, 0, 64+rows*32)
-	for len(uniq) > 0 {
-		chunk := uniq[:min(len(uniq), rows)]
-		uniq = uniq[len(chunk):]
-		buf = append(buf[:0], "INSERT OR IGNORE INTO follows (src, dst, first_seen) VALUES "...)
-		for i, p := range chunk {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, '(')
-			buf = strconv.AppendUint(buf, p>>32, 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendUint(buf, p&(1<<32-1), 10)
-			buf = append(buf, ',')
-			buf = append(buf, now...)
-			buf = append(buf, ')')
-		}
-		res, err := t.conn.ExecContext(t.ctx, string(buf))
-		if err != nil {
-			return fmt.Errorf("database %s: write follows: %w", t.s.path, err)
-		}
-		n, _ := res.RowsAffected()
-		t.stats.NewFollows += n
+	// The per-row trigger that marks snapshots stale would double the cost
+	// of a bulk insert; it is dropped for the insert and the version bumped
+	// once instead, all inside the transaction.
+	bg := context.WithoutCancel(t.ctx)
+	if _, err := t.conn.ExecContext(bg, "DROP TRIGGER IF EXISTS follows_inserted"); err != nil {
+		return 0, nil, fmt.Errorf("database %s: %w", t.s.path, err)
 	}
-	t.follows = t.follows[:0]
-	return nil
+	// 500 rows a statement: measured here, binding 1,000 parameters per
+	// statement costs ~0.5 µs per row, below integer literals in the SQL
+	// text (SQLite's parser then costs more than the bind) and below 100
+	// rows a statement.
+	const per = 500
+	now := strconv.FormatInt(t.now, 10)
+	var added int64
+	args := make([]any, 0, 2*per*64)
+	for rest := uniq; len(rest) > 0; {
+		chunk := rest[:min(len(rest), per*64)]
+		rest = rest[len(chunk):]
+		args = args[:0]
+		for _, p := range chunk {
+			args = append(args, int64(p>>32), int64(p&(1<<32-1)))
+		}
+		n, err := t.insertRowsN("INSERT OR IGNORE INTO follows (src, dst, first_seen) VALUES ", "(?,?,"+now+")", "", 2, per, args)
+		added += n
+		if err != nil {
+			return added, nil, err
+		}
+	}
+	if _, err := t.conn.ExecContext(bg, followsInsertedTrigger); err != nil {
+		return added, nil, fmt.Errorf("database %s: %w", t.s.path, err)
+	}
+	if added > 0 {
+		if _, err := t.conn.ExecContext(bg, "UPDATE meta SET value = value + 1 WHERE key = 'follows_version'"); err != nil {
+			return added, nil, fmt.Errorf("database %s: %w", t.s.path, err)
+		}
+	}
+	return added, uniq, nil
 }
 
-func (t *Tx) flushEvents() error {
-	if len(t.events) == 0 {
-		return nil
+// followsInsertedTrigger is the trigger of schema v1, recreated after a bulk insert.
+const followsInsertedTrigger = `CREATE TRIGGER follows_inserted AFTER INSERT ON follows BEGIN
+	UPDATE meta SET value = value + 1 WHERE key = 'follows_version';
+END`
+
+func (t *Tx) writeEvents(events []eventRow) (int64, error) {
+	if len(events) == 0 {
+		return 0, nil
 	}
-	args := make([]any, 0, len(t.events)*7)
-	for _, e := range t.events {
+	args := make([]any, 0, len(events)*7)
+	for _, e := range events {
 		var at any
 		if e.hasAt {
 			at = e.at
@@ -463,8 +678,5 @@ func (t *Tx) flushEvents() error {
 	}
 	suffix := fmt.Sprintf(` ON CONFLICT (src, dst, kind, post_id, coalesce(at, -1)) DO UPDATE
 		SET count = events.count + excluded.count WHERE events.id > %d AND excluded.post_id = ''`, t.eventFloor)
-	n, err := t.insertRows("INSERT INTO events (kind, src, dst, at, post_id, hashtags, count) VALUES ", "(?,?,?,?,?,?,?)", suffix, 7, args)
-	t.stats.NewEvents += n
-	t.events = t.events[:0]
-	return err
+	return t.insertRows("INSERT INTO events (kind, src, dst, at, post_id, hashtags, count) VALUES ", "(?,?,?,?,?,?,?)", suffix, 7, args)
 }

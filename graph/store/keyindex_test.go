@@ -1,0 +1,39 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestKeyIndex(t *testing.T) {
+	x := newKeyIndex(0)
+	want := map[string]int64{}
+	for i := range 50_000 {
+		k := "u" + strconv.Itoa(i)
+		if i%7 == 0 { // keys past the inline size live in the arena
+			k = "did:plc:" + strings.Repeat("x", i%40) + strconv.Itoa(i)
+		}
+		if i%11 == 0 {
+			k = "" + strconv.Itoa(i) // short, digits only
+		}
+		if x.get(k) != 0 {
+			continue
+		}
+		want[k] = int64(i + 1)
+		x.put(k, int64(i+1))
+	}
+	for k, id := range want {
+		if got := x.get(k); got != id {
+			t.Fatalf("get(%q) = %d, want %d", k, got, id)
+		}
+	}
+	for _, k := range []string{"nope", "u", "did:plc:" + strings.Repeat("y", 30), "u50001"} {
+		if got := x.get(k); got != 0 {
+			t.Errorf("get(%q) = %d for a missing key", k, got)
+		}
+	}
+	if x.n != len(want) || 2*x.n > len(x.slots) {
+		t.Errorf("n = %d, slots = %d", x.n, len(x.slots))
+	}
+}
