@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/clout-cli/clout/graph"
+	"github.com/clout-cli/clout/graph/hugemem"
 )
 
 // PageRankOptions configures PageRank. The zero value gives the standard
@@ -171,6 +172,8 @@ type pageRanker struct {
 	bounds   []int     // chunk c is nodes bounds[c]..bounds[c+1]-1
 	sums     []chunkSums
 	workers  int
+
+	curMem, nxtMem *hugemem.Memory // keep cur and nxt mapped
 }
 
 func newPageRanker(g *graph.Graph, o PageRankOptions) *pageRanker {
@@ -185,9 +188,11 @@ func newPageRanker(g *graph.Graph, o PageRankOptions) *pageRanker {
 		wts:     wts,
 		inv:     make([]float64, n),
 		x:       make([]float64, n),
-		cur:     make([]float64, n),
-		nxt:     make([]float64, n),
 	}
+	// cur is read at random (in-neighbours' contributions), so it and its
+	// twin go on huge pages: see graph/hugemem.
+	p.cur, p.curMem = hugemem.Slice[float64](n)
+	p.nxt, p.nxtMem = hugemem.Slice[float64](n)
 	p.bounds = chunks(off, n)
 	p.sums = make([]chunkSums, len(p.bounds)-1)
 	p.workers = max(1, min(o.Workers, len(p.sums)))
