@@ -2,7 +2,8 @@ package store
 
 import (
 	"hash/maphash"
-	"runtime"
+
+	"github.com/clout-cli/clout/graph/hugemem"
 )
 
 // keyIndex maps the account keys of one platform to account ids. A bulk
@@ -10,19 +11,18 @@ import (
 // millions of keys, so the cost is cache misses: this open-addressing table
 // keeps keys of up to 16 bytes inside the slot (one miss per lookup instead of
 // the two or three of a map[string]int64) and holds no Go pointers, so the
-// garbage collector never scans it.
+// garbage collector never scans it; its slots live on huge pages where
+// the kernel allows (graph/hugemem).
 type keyIndex struct {
 	seed  maphash.Seed
 	slots []keySlot   // power-of-two length, at most half full
-	mem   *slotMemory // releases slots when x is unreachable
+	mem   *hugemem.Memory // keeps slots mapped
 	arena []byte      // keys longer than inlineKey
 	n     int
 }
 
 const inlineKey = 16
 
-// slotMemory owns the memory of a key table's slots (see allocSlots).
-type slotMemory struct{ free func() }
 
 type keySlot struct {
 	hash uint64
@@ -37,9 +37,8 @@ func newKeyIndex(sizeHint int) *keyIndex {
 	for n < 2*sizeHint {
 		n *= 2
 	}
-	x := &keyIndex{seed: maphash.MakeSeed(), mem: &slotMemory{}}
-	x.slots, x.mem.free = allocSlots(n)
-	runtime.AddCleanup(x, func(m *slotMemory) { m.free() }, x.mem)
+	x := &keyIndex{seed: maphash.MakeSeed()}
+	x.slots, x.mem = hugemem.Slice[keySlot](n)
 	return x
 }
 
@@ -96,9 +95,8 @@ func (x *keyIndex) insert(s keySlot) {
 }
 
 func (x *keyIndex) grow() {
-	old, freeOld := x.slots, x.mem.free
-	x.slots, x.mem.free = allocSlots(2 * len(old))
-	defer freeOld()
+	old := x.slots
+	x.slots, x.mem = hugemem.Slice[keySlot](2 * len(old))
 	for i := range old {
 		if old[i].id != 0 {
 			x.insert(old[i])
