@@ -15,14 +15,13 @@ import (
 // the kernel allows (graph/hugemem).
 type keyIndex struct {
 	seed  maphash.Seed
-	slots []keySlot   // power-of-two length, at most half full
+	slots []keySlot       // power-of-two length, at most half full
 	mem   *hugemem.Memory // keeps slots mapped
-	arena []byte      // keys longer than inlineKey
+	arena []byte          // keys longer than inlineKey
 	n     int
 }
 
 const inlineKey = 16
-
 
 type keySlot struct {
 	hash uint64
