@@ -17,8 +17,10 @@ import "runtime"
 const minSize = 4 << 20
 
 // Slice returns n zeroed elements of T, which must hold no pointers. The
-// memory is released when the returned owner becomes unreachable; callers
-// keep owner alive as long as they use the slice (store it beside the slice).
+// memory is released when the returned owner becomes unreachable, and the
+// garbage collector does not see the slice keep it alive: store owner beside
+// the slice, and when replacing both, keep the old owner alive
+// (runtime.KeepAlive) until the old slice is no longer read.
 func Slice[T any](n int) (s []T, owner *Memory) {
 	m := &Memory{}
 	s, m.free = alloc[T](n)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"hash/maphash"
+	"runtime"
 
 	"github.com/clout-cli/clout/graph/hugemem"
 )
@@ -94,8 +95,11 @@ func (x *keyIndex) insert(s keySlot) {
 }
 
 func (x *keyIndex) grow() {
-	old := x.slots
+	old, oldMem := x.slots, x.mem
 	x.slots, x.mem = hugemem.Slice[keySlot](2 * len(old))
+	// old lives in memory oldMem unmaps once unreachable, which the garbage
+	// collector cannot see through the slice: keep it alive while copying.
+	defer runtime.KeepAlive(oldMem)
 	for i := range old {
 		if old[i].id != 0 {
 			x.insert(old[i])

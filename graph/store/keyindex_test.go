@@ -1,6 +1,7 @@
 package store
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,5 +36,36 @@ func TestKeyIndex(t *testing.T) {
 	}
 	if x.n != len(want) || 2*x.n > len(x.slots) {
 		t.Errorf("n = %d, slots = %d", x.n, len(x.slots))
+	}
+}
+
+// TestKeyIndexGrowUnderGC grows a table through sizes that live outside the
+// Go heap while the garbage collector runs all the time: the old slots must
+// stay mapped until they are copied.
+func TestKeyIndexGrowUnderGC(t *testing.T) {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	x := newKeyIndex(0)
+	const n = 400_000 // slots grow past hugemem's mmap threshold several times
+	for i := range n {
+		x.put("k"+strconv.Itoa(i), int64(i+1))
+	}
+	close(stop)
+	<-done
+	for i := 0; i < n; i += 997 {
+		if got := x.get("k" + strconv.Itoa(i)); got != int64(i+1) {
+			t.Fatalf("get(k%d) = %d", i, got)
+		}
 	}
 }
