@@ -20,9 +20,12 @@
 // reached at the account domain, which usually serves no API; seed or proxy
 // such instances through Config.API.
 //
-// Attributes (handle = the key, display name, reported counts) are taken only
-// from an account's home instance: an account listed by another instance gets
-// its key and handle only, because remote copies of counts are stale.
+// Attributes (handle = the key, display name, reported counts) come from
+// whichever instance lists the account; a remote copy's counts may lag the
+// home instance's, which replace them when the account itself is read. Taking
+// them saves one lookup request per remote account met in a list. A remote
+// copy showing zero followers (its collections never fetched there) gets a
+// lookup on its home instance instead.
 //
 // # What each endpoint records
 //

@@ -134,10 +134,12 @@ func TestFollowersFixture(t *testing.T) {
 			t.Errorf("edge %d = %+v", i, e)
 		}
 	}
-	// bob is local: full attributes. carol's copy is remote: key and handle only.
+	// bob is local: full attributes. carol's copy is remote but has counts:
+	// kept (no lookup needed). dave's remote copy shows zeros (never
+	// fetched): unknown, left for a lookup on his home instance.
 	wantAcc := []graph.Account{
 		{Platform: "mastodon", Key: "bob@example.social", Handle: "bob@example.social", Name: "Bob", Followers: 40, Following: 55, Posts: 310},
-		{Platform: "mastodon", Key: "carol@other.example", Handle: "carol@other.example", Followers: -1, Following: -1, Posts: -1},
+		{Platform: "mastodon", Key: "carol@other.example", Handle: "carol@other.example", Name: "Carol (stale copy)", Followers: 12, Following: 3, Posts: 99},
 		{Platform: "mastodon", Key: "dave@third.example", Handle: "dave@third.example", Followers: -1, Following: -1, Posts: -1},
 	}
 	if !slices.Equal(pg.Accounts, wantAcc) {

@@ -172,16 +172,31 @@ func (p *Platform) remember(a *apiAccount, home string) (cached, error) {
 	c := cached{id: string(a.ID), account: graph.NewAccount(Name, key)}
 	c.account.Handle = key
 	if !strings.HasSuffix(key, "@"+home) {
-		return c, nil // remote copy: key and handle only
+		// A remote copy: its id is local to the listing instance, so it is
+		// not cached. Its counts are kept when they say anything: the
+		// listing instance refreshes them from the home instance (they may
+		// lag, and the home instance's own answer replaces them when the
+		// account is crawled), and not taking them would cost one lookup
+		// request per remote account in a list. A remote copy whose
+		// collections were never fetched shows zeros, which mean nothing:
+		// such an account is left for a lookup on its home instance.
+		// Nor do they replace what the home instance said in this run.
+		if _, home := p.cached(key); !home && a.FollowersCount.value() > 0 {
+			c.account.Name = a.DisplayName
+			c.account.Followers = a.FollowersCount.value()
+			c.account.Following = a.FollowingCount.value()
+			c.account.Posts = a.StatusesCount.value()
+		}
+		return c, nil
 	}
-	if c.id == "" {
-		return cached{}, fmt.Errorf("account %s without id", key)
-	}
-	c.hidden = a.HideCollections != nil && *a.HideCollections
 	c.account.Name = a.DisplayName
 	c.account.Followers = a.FollowersCount.value()
 	c.account.Following = a.FollowingCount.value()
 	c.account.Posts = a.StatusesCount.value()
+	if c.id == "" {
+		return cached{}, fmt.Errorf("account %s without id", key)
+	}
+	c.hidden = a.HideCollections != nil && *a.HideCollections
 	p.mu.Lock()
 	if len(p.cache) >= maxCache {
 		for k := range p.cache {
