@@ -162,9 +162,14 @@ func runImport(ctx context.Context, opts *ImportOptions) error {
 	var current atomic.Value
 	current.Store("")
 	start := time.Now()
+	var writingSince atomic.Int64 // unix nanos when reading ended, 0 while reading
 	p := startProgress(opts.IO, func(el time.Duration) string {
-		sec := el.Seconds()
 		b, r := bytesRead.Load(), rows.Load()
+		if w := writingSince.Load(); w != 0 {
+			return fmt.Sprintf("read %s, %s rows; writing them to %s (%s)", humanBytes(b), humanCount(r), opts.DB,
+				time.Since(time.Unix(0, w)).Round(time.Second))
+		}
+		sec := el.Seconds()
 		return fmt.Sprintf("importing %s: %s, %s rows (%s/s, %s rows/s)", current.Load(), humanBytes(b), humanCount(r),
 			humanBytes(int64(float64(b)/sec)), humanCount(int64(float64(r)/sec)))
 	})
@@ -182,6 +187,7 @@ func runImport(ctx context.Context, opts *ImportOptions) error {
 			return err
 		}
 	}
+	writingSince.Store(time.Now().UnixNano())
 	if err := tx.Commit(); err != nil {
 		return err
 	}
