@@ -117,7 +117,9 @@ func (e *Edge) IsSelfLoop() bool { return e.Src == e.Dst }
 //
 // Account may be called several times for one account, and after edges that
 // name it; later non-empty attributes win. Edges may name accounts that were
-// never passed to Account: they are created with no attributes.
+// never passed to Account: they are created with no attributes. A sink may
+// keep what it is given (and read it on another goroutine later), so a source
+// must not change an Edge's Hashtags slice after passing it.
 type Sink interface {
 	Account(a Account) error
 	Edge(e Edge) error

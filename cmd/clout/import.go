@@ -243,7 +243,7 @@ func importOne(ctx context.Context, imp importer, name string, opts *ImportOptio
 		r = br
 	}
 	o := source.Options{Name: display, Kind: kind, Platform: opts.Platform, SkipBad: opts.SkipBad, Bad: bad}
-	if err := imp(ctx, r, o, sink); err != nil {
+	if err := pipeInto(sink, func(s graph.Sink) error { return imp(ctx, r, o, s) }); err != nil {
 		var le *source.LineError
 		if errors.As(err, &le) || ctx.Err() != nil {
 			return err
