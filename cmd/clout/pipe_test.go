@@ -25,7 +25,7 @@ func (r *recordSink) Edge(e graph.Edge) error {
 }
 
 func TestPipeKeepsOrderAndErrors(t *testing.T) {
-	const n = 3*pipeBatch + 17
+	const n = 20*pipeBatch + 17 // more than the pipe buffers, so the source must see a failure
 	produce := func(sent *int) func(graph.Sink) error {
 		return func(s graph.Sink) error {
 			for i := range n {
