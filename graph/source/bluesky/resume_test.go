@@ -3,17 +3,15 @@ package bluesky
 import (
 	"context"
 	"errors"
-	"fmt"
+	"github.com/clout-cli/clout/graph/store/storetest"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/clout-cli/clout/graph/source/bluesky/blueskytest"
 	"github.com/clout-cli/clout/graph/source/crawl"
-	"github.com/clout-cli/clout/graph/store"
 )
 
 // cancelAfter is a transport that cancels the crawl once it has sent n
@@ -30,37 +28,6 @@ func (c *cancelAfter) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// dumpStore renders everything a crawl stored but row ids and timestamps.
-func dumpStore(t *testing.T, s *store.Store) string {
-	t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
-		`SELECT key, coalesce(handle, ''), coalesce(name, ''), coalesce(followers_count, -1), coalesce(following_count, -1), coalesce(posts_count, -1) FROM accounts ORDER BY key`,
-		`SELECT source, target FROM follow_edges ORDER BY 1, 2`,
-		`SELECT kind, source, target, post_id, coalesce(at, -1), coalesce(hashtags, ''), count FROM event_edges ORDER BY 1, 2, 3, 4, 5`,
-	} {
-		rows, err := s.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
-		b.WriteString("--\n")
-	}
-	return b.String()
-}
-
 // A crawl cancelled at random moments, many times, then resumed each time,
 // stores exactly what an uninterrupted crawl stores.
 func TestCrawlResume(t *testing.T) {
@@ -73,7 +40,7 @@ func TestCrawlResume(t *testing.T) {
 	if _, err := crawl.Run(context.Background(), clean, newPlatform(t, srv.URL), cfg); err != nil {
 		t.Fatal(err)
 	}
-	want := dumpStore(t, clean)
+	want := storetest.Dump(t, clean)
 	checkCrawl(t, clean, w, seeds, 2, blueskytest.Crawl{Follows: true})
 
 	s := openStore(t)
@@ -101,7 +68,7 @@ func TestCrawlResume(t *testing.T) {
 	if runs < 5 {
 		t.Errorf("only %d interruptions", runs)
 	}
-	if got := dumpStore(t, s); got != want {
+	if got := storetest.Dump(t, s); got != want {
 		t.Errorf("after %d interruptions the store differs from an uninterrupted crawl", runs)
 	}
 	t.Logf("%d interruptions", runs)

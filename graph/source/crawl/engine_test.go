@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/clout-cli/clout/graph/store/storetest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,38 +31,6 @@ func openStore(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-// dump renders what a crawl stored, without timestamps and row ids.
-func dump(t testing.TB, s *store.Store) string {
-	t.Helper()
-	var b strings.Builder
-	for _, q := range []string{
-		`SELECT platform, key, coalesce(handle, ''), coalesce(name, ''), coalesce(followers_count, -1),
-			coalesce(following_count, -1), coalesce(posts_count, -1) FROM accounts ORDER BY platform, key`,
-		`SELECT platform, source, target FROM follow_edges ORDER BY 1, 2, 3`,
-		`SELECT platform, kind, source, target, post_id, coalesce(at, -1), count FROM event_edges ORDER BY 1, 2, 3, 4, 5`,
-	} {
-		rows, err := s.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
-		b.WriteString("--\n")
-	}
-	return b.String()
 }
 
 // expected computes, independently of the engine, what a complete crawl of
@@ -385,11 +354,11 @@ func TestFailedThenRetry(t *testing.T) {
 	}
 	_ = victim
 	// Running again without RetryFailed does nothing new.
-	before := dump(t, s)
+	before := storetest.Dump(t, s)
 	if _, err := crawl.Run(context.Background(), s, f, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if dump(t, s) != before {
+	if storetest.Dump(t, s) != before {
 		t.Error("a second run without --retry-failed changed the data")
 	}
 	delete(f.failWith, "followers a0")
@@ -397,7 +366,7 @@ func TestFailedThenRetry(t *testing.T) {
 	if _, err := crawl.Run(context.Background(), s, f, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := dump(t, s), dump(t, clean); got != want {
+	if got, want := storetest.Dump(t, s), storetest.Dump(t, clean); got != want {
 		t.Errorf("after --retry-failed the data differs from a clean crawl")
 	}
 	if m := counts(t, s); m["tasks.failed"] != 0 || m["accounts.failed"] != 0 {
@@ -437,7 +406,7 @@ func TestRerunDoesNothing(t *testing.T) {
 	if _, err := crawl.Run(context.Background(), s, newFake(w, 3), cfg); err != nil {
 		t.Fatal(err)
 	}
-	before, m := dump(t, s), counts(t, s)
+	before, m := storetest.Dump(t, s), counts(t, s)
 	f := newFake(w, 3)
 	cfg.Seeds = []string{"a1", "a0", "a1"}
 	if _, err := crawl.Run(context.Background(), s, f, cfg); err != nil {
@@ -446,7 +415,7 @@ func TestRerunDoesNothing(t *testing.T) {
 	if f.calls != 0 {
 		t.Errorf("re-run made %d calls", f.calls)
 	}
-	if dump(t, s) != before {
+	if storetest.Dump(t, s) != before {
 		t.Error("re-run changed the data")
 	}
 	if m2 := counts(t, s); m2["frontier"] != m["frontier"] || m2["tasks.done"] != m["tasks.done"] {
@@ -461,7 +430,7 @@ func TestRerunDoesNothing(t *testing.T) {
 	if _, err := crawl.Run(context.Background(), fresh, newFake(w, 3), cfg); err != nil {
 		t.Fatal(err)
 	}
-	if dump(t, s) != dump(t, fresh) {
+	if storetest.Dump(t, s) != storetest.Dump(t, fresh) {
 		t.Error("depth 2 then 3 differs from depth 3")
 	}
 }
@@ -488,7 +457,7 @@ func testResume(t *testing.T, cfg crawl.Config, runs int) {
 	if _, err := crawl.Run(context.Background(), clean, f, cfg); err != nil {
 		t.Fatal(err)
 	}
-	want := dump(t, clean)
+	want := storetest.Dump(t, clean)
 	total := f.calls
 	t.Logf("uninterrupted crawl: %d calls", total)
 	if testing.Short() {
@@ -524,7 +493,7 @@ func testResume(t *testing.T, cfg crawl.Config, runs int) {
 			}
 			interrupts++
 		}
-		if got := dump(t, s); got != want {
+		if got := storetest.Dump(t, s); got != want {
 			t.Fatalf("k=%d (%d interrupts): resumed crawl differs from uninterrupted:\n%s", k, interrupts,
 				diff(strings.Split(got, "\n"), strings.Split(want, "\n")))
 		}
@@ -593,7 +562,7 @@ func TestCrashResume(t *testing.T) {
 	if _, err := crawl.Run(context.Background(), clean, newFake(w, 2), cfg); err != nil {
 		t.Fatal(err)
 	}
-	want := dump(t, clean)
+	want := storetest.Dump(t, clean)
 	for k := 1; k <= 12; k++ {
 		s := openStore(t)
 		f := newFake(w, 2)
@@ -609,7 +578,7 @@ func TestCrashResume(t *testing.T) {
 		if _, err := crawl.Run(context.Background(), s, newFake(w, 2), cfg); err != nil {
 			t.Fatal(err)
 		}
-		if got := dump(t, s); got != want {
+		if got := storetest.Dump(t, s); got != want {
 			t.Fatalf("crash at commit %d: resumed crawl differs:\n%s", k, diff(strings.Split(got, "\n"), strings.Split(want, "\n")))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/clout-cli/clout/graph/store/storetest"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
@@ -38,33 +39,6 @@ func e2eClient(srv *mastodontest.Server, rt http.RoundTripper, st *crawl.Stats) 
 	})
 }
 
-// query runs q and renders each row on a line.
-func query(t testing.TB, s *store.Store, q string) []string {
-	t.Helper()
-	rows, err := s.DB().Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, strings.TrimSuffix(fmt.Sprintln(vals...), "\n"))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // wantRows renders an Expectation the way query renders the database.
 func wantRows(e *mastodontest.Expectation) (accounts, follows, events []string) {
 	for _, a := range e.Accounts {
@@ -90,9 +64,9 @@ func wantRows(e *mastodontest.Expectation) (accounts, follows, events []string) 
 }
 
 func haveRows(t testing.TB, s *store.Store) (accounts, follows, events []string) {
-	accounts = query(t, s, `SELECT key, coalesce(handle,''), coalesce(name,''), coalesce(followers_count,-1), coalesce(following_count,-1), coalesce(posts_count,-1) FROM accounts WHERE platform = 'mastodon'`)
-	follows = query(t, s, `SELECT source, target FROM follow_edges WHERE platform = 'mastodon'`)
-	events = query(t, s, `SELECT kind, source, target, post_id, coalesce(at,-1), coalesce(hashtags,'') FROM event_edges WHERE platform = 'mastodon'`)
+	accounts = storetest.Query(t, s, `SELECT key, coalesce(handle,''), coalesce(name,''), coalesce(followers_count,-1), coalesce(following_count,-1), coalesce(posts_count,-1) FROM accounts WHERE platform = 'mastodon'`)
+	follows = storetest.Query(t, s, `SELECT source, target FROM follow_edges WHERE platform = 'mastodon'`)
+	events = storetest.Query(t, s, `SELECT kind, source, target, post_id, coalesce(at,-1), coalesce(hashtags,'') FROM event_edges WHERE platform = 'mastodon'`)
 	for _, l := range [][]string{accounts, follows, events} {
 		slices.Sort(l)
 	}
@@ -134,7 +108,7 @@ func checkStore(t *testing.T, s *store.Store, e *mastodontest.Expectation) {
 	diffRows(t, "accounts", ga, wa)
 	diffRows(t, "follows", gf, wf)
 	diffRows(t, "events", ge, we)
-	hidden := query(t, s, `SELECT endpoint, subject FROM crawl_tasks WHERE platform = 'mastodon' AND status = 'hidden' ORDER BY 1, 2`)
+	hidden := storetest.Query(t, s, `SELECT endpoint, subject FROM crawl_tasks WHERE platform = 'mastodon' AND status = 'hidden' ORDER BY 1, 2`)
 	var want []string
 	for _, k := range e.HiddenFollowers {
 		want = append(want, "followers "+k)
@@ -261,7 +235,7 @@ func TestRunSurvivesFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if sum.TasksFailed != 0 {
-		t.Errorf("%d tasks failed: %q", sum.TasksFailed, query(t, s, `SELECT endpoint, subject, last_error FROM crawl_tasks WHERE status = 'failed'`))
+		t.Errorf("%d tasks failed: %q", sum.TasksFailed, storetest.Query(t, s, `SELECT endpoint, subject, last_error FROM crawl_tasks WHERE status = 'failed'`))
 	}
 	checkStore(t, s, w.Expected(keys, 2, e2eOpts))
 	if st.Retries.Load() == 0 {
