@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -272,5 +274,42 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	out, _, code := cli(t, "", "completion", "bash")
 	if code != 0 || !strings.Contains(out, "__start_clout") {
 		t.Errorf("bash completion: code %d", code)
+	}
+}
+
+// cancelOnRead cancels the command's context when the importer first reads
+// past the header, as a Ctrl-C during a long import would.
+type cancelOnRead struct {
+	r      io.Reader
+	cancel func()
+	reads  int
+}
+
+func (c *cancelOnRead) Read(p []byte) (int, error) {
+	if c.reads++; c.reads == 2 {
+		c.cancel()
+	}
+	return c.r.Read(p[:min(len(p), 4096)])
+}
+
+func TestInterruptedImportLeavesDatabaseAndSaysSo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "i.db")
+	cli(t, "", "--db", db, "import", "csv", repoFile("testdata", "polblogs", "polblogs.csv"))
+	before, _, _ := cli(t, "", "--db", db, "stats", "--format", "json")
+	var in strings.Builder
+	in.WriteString("source,target\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&in, "a%d,b%d\n", i, i%977)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	streams := &IOStreams{In: &cancelOnRead{r: strings.NewReader(in.String()), cancel: cancel}, Out: &out, ErrOut: &errOut}
+	code := execute(ctx, []string{"--db", db, "import", "csv", "-"}, streams, func(string) string { return "" })
+	if code != 130 || !strings.Contains(errOut.String(), "nothing was imported") || !strings.Contains(errOut.String(), "run the same command again") {
+		t.Fatalf("code %d, stderr %q", code, errOut.String())
+	}
+	if after, _, _ := cli(t, "", "--db", db, "stats", "--format", "json"); after != before {
+		t.Fatalf("an interrupted import changed the database:\n%s\n%s", before, after)
 	}
 }

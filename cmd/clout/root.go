@@ -113,7 +113,9 @@ func execute(ctx context.Context, args []string, io *IOStreams, getenv func(stri
 		err = &usageError{err}
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		fmt.Fprintln(io.ErrOut, "clout: interrupted")
+		// Interrupted (Ctrl-C, SIGTERM): the command's message says what
+		// was kept and how to go on; the exit code is the shell's 128+SIGINT.
+		fmt.Fprintf(io.ErrOut, "clout: %v\n", err)
 		return 130
 	}
 	fmt.Fprintf(io.ErrOut, "clout: %v\n", err)
