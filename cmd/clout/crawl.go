@@ -204,7 +204,7 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("crawl interrupted after %d pages; everything fetched is saved. Run the same command again to continue: clout --db %s crawl %s %s",
+			return interrupted(ctx.Err(), "crawl interrupted after %d pages; everything fetched is saved. Run the same command again to continue: clout --db %s crawl %s %s",
 				sum.Pages, opts.DB, opts.Platform, strings.Join(opts.Seeds, " "))
 		}
 		return err

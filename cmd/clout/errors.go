@@ -27,3 +27,18 @@ func exitCode(err error) int {
 	}
 	return 1
 }
+
+// interruptedError is a command stopped by Ctrl-C or SIGTERM: its message
+// says what was kept and how to go on; it unwraps to the context's error so
+// that the exit code is 130.
+type interruptedError struct {
+	msg   string
+	cause error
+}
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return e.cause }
+
+func interrupted(cause error, format string, args ...any) error {
+	return &interruptedError{msg: fmt.Sprintf(format, args...), cause: cause}
+}

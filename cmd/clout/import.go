@@ -182,7 +182,7 @@ func runImport(ctx context.Context, opts *ImportOptions) error {
 		if err := importOne(ctx, imp, name, opts, kind, bad, sink, opts.IO, &bytesRead); err != nil {
 			p.Stop()
 			if ctx.Err() != nil {
-				return fmt.Errorf("import interrupted while reading %s: nothing was imported (the database is as it was); run the same command again: %w", name, ctx.Err())
+				return interrupted(ctx.Err(), "import interrupted while reading %s: nothing was imported (the database is as it was); run the same command again", name)
 			}
 			return err
 		}
