@@ -204,8 +204,8 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return interrupted(ctx.Err(), "crawl interrupted after %d pages; everything fetched is saved. Run the same command again to continue: clout --db %s crawl %s %s",
-				sum.Pages, opts.DB, opts.Platform, strings.Join(opts.Seeds, " "))
+			return interrupted(ctx.Err(), "crawl interrupted after %d pages; everything fetched is saved in %s. Run the same command again, with the same flags, to continue",
+				sum.Pages, opts.DB)
 		}
 		return err
 	}
