@@ -345,8 +345,8 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	}
 	if opts.Verbose {
 		fmt.Fprintf(opts.IO.ErrOut, "layer %s: %d accounts, %d edges; loaded in %s\n", layerName, n, g.M(), loadTime.Round(time.Millisecond))
-		fmt.Fprintf(opts.IO.ErrOut, "pagerank: %d iterations, L1 residual %.3g, %s (%.2f ns per edge per iteration)\n",
-			pr.Iterations, pr.Residual, prTime.Round(time.Millisecond), nsPerEdgeIter(prTime, g.M(), pr.Iterations))
+		fmt.Fprintf(opts.IO.ErrOut, "pagerank: %d iterations, L1 residual %.3g, %s (iterations %s: %.2f ns per edge per iteration)\n",
+			pr.Iterations, pr.Residual, prTime.Round(time.Millisecond), pr.IterTime.Round(time.Millisecond), nsPerEdgeIter(pr.IterTime, g.M(), pr.Iterations))
 	}
 
 	rep := &Report{Columns: []Column{{Name: "rank", Number: true}, {Name: "account"}, {Name: "name"}, {Name: "platform"},
