@@ -378,3 +378,18 @@ func TestBulkLoadRebuildsAccountIndexes(t *testing.T) {
 		t.Fatalf("accounts after small write: %d", accounts)
 	}
 }
+
+// TestBeginFailureReleasesTheStore: a Begin that fails after BEGIN (here a
+// table it reads is gone) returns an error and leaves the Store unlocked:
+// the next Begin fails the same way instead of deadlocking or crashing.
+func TestBeginFailureReleasesTheStore(t *testing.T) {
+	s, _ := openTemp(t)
+	if _, err := s.DB().Exec("DROP TABLE follows"); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := s.Begin(context.Background()); err == nil || !strings.Contains(err.Error(), "follows") {
+			t.Fatalf("Begin = %v, want an error naming follows", err)
+		}
+	}
+}

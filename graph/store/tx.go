@@ -138,13 +138,12 @@ type TxStats struct {
 }
 
 type accountRow struct {
-	platform, key    string
-	handle, name     string
-	followers        int64
-	following        int64
-	posts            int64
-	hasAttributes    bool
-	insertedInThisTx bool
+	platform, key string
+	handle, name  string
+	followers     int64
+	following     int64
+	posts         int64
+	hasAttributes bool
 }
 
 type eventRow struct {
@@ -189,7 +188,9 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 		err = conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM follows)").Scan(&t.followsEmpty)
 	}
 	if err != nil {
-		t.abort()
+		// Not t.abort: that would also release s.mu, which Begin releases.
+		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		conn.Close()
 		return nil, fmt.Errorf("database %s: %w", s.path, err)
 	}
 	return t, nil
@@ -226,7 +227,7 @@ func (t *Tx) AccountID(platform, key string) (int64, error) {
 	m.put(key, id)
 	t.added[platform] = true
 	t.newAcc[id] = &accountRow{platform: platform, key: key, followers: graph.Unknown,
-		following: graph.Unknown, posts: graph.Unknown, insertedInThisTx: true}
+		following: graph.Unknown, posts: graph.Unknown}
 	t.stats.Accounts++
 	return id, t.maybeFlush()
 }
