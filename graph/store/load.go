@@ -95,6 +95,13 @@ func (s *Store) nodes(ctx context.Context, platform string) (*Loaded, error) {
 // LoadGraph builds the graph of layer: every account (of the platform) is a
 // node, whether or not it has edges.
 func (s *Store) LoadGraph(ctx context.Context, layer Layer) (*Loaded, error) {
+	// The follows version is read before anything else: a commit after this
+	// point (new accounts, new follows) changes it, so saveSnapshot never
+	// stores a load that missed part of that commit under a current version.
+	var version string
+	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'follows_version'").Scan(&version); err != nil {
+		return nil, s.openError(err)
+	}
 	l, err := s.nodes(ctx, layer.Platform)
 	if err != nil {
 		return nil, err
@@ -110,10 +117,6 @@ func (s *Store) LoadGraph(ctx context.Context, layer Layer) (*Loaded, error) {
 	}
 	weighted := len(kinds) > 0 || (followW > 0 && followW != 1)
 	if followW > 0 {
-		var version string
-		if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'follows_version'").Scan(&version); err != nil {
-			return nil, s.openError(err)
-		}
 		src, dst, err = s.loadSnapshot(ctx, l, src, dst)
 		if errors.Is(err, errNoSnapshot) {
 			src, dst, err = s.loadFollows(ctx, l, src, dst)
