@@ -83,3 +83,45 @@ func radixSort(a []uint64) {
 		copy(a, src)
 	}
 }
+
+// radixOrder returns the positions of keys in ascending key order, equal
+// keys in their original order (a stable LSD radix sort of (key, position)
+// pairs, skipping bytes that are zero in every key).
+func radixOrder(keys []uint64) []uint32 {
+	type kp struct {
+		k uint64
+		p uint32
+	}
+	a := make([]kp, len(keys))
+	var or uint64
+	for i, k := range keys {
+		a[i] = kp{k, uint32(i)}
+		or |= k
+	}
+	b := make([]kp, len(keys))
+	for shift := uint(0); shift < 64; shift += 8 {
+		if (or>>shift)&0xff == 0 {
+			continue
+		}
+		var count [256]int
+		for _, v := range a {
+			count[(v.k>>shift)&0xff]++
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, v := range a {
+			d := (v.k >> shift) & 0xff
+			b[count[d]] = v
+			count[d]++
+		}
+		a, b = b, a
+	}
+	out := make([]uint32, len(a))
+	for i, v := range a {
+		out[i] = v.p
+	}
+	return out
+}

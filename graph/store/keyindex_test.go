@@ -69,3 +69,14 @@ func TestKeyIndexGrowUnderGC(t *testing.T) {
 		}
 	}
 }
+
+func TestRadixOrderIsStable(t *testing.T) {
+	keys := []uint64{5 << 32, 3, 5 << 32, 0, 3, 1 << 40, 3}
+	got := radixOrder(keys)
+	want := []uint32{3, 1, 4, 6, 0, 2, 5}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("radixOrder = %v, want %v", got, want)
+		}
+	}
+}
