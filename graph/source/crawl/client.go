@@ -451,9 +451,15 @@ func (hs *host) close(until time.Time) {
 // rateLimitWait is how long a 429 makes the host wait: until
 // max(Retry-After, reset), or Backoff doubled per consecutive 429 when the
 // server says neither; at most MaxWait; plus jitter.
+//
+// A 429 whose headers still show requests left in the window came from
+// another limit than the window (X's hidden per-second limits; Mastodon's
+// paging throttle beside the general one): the window's reset, which can be
+// 15 minutes away, says nothing about it, so only Retry-After or the backoff
+// counts.
 func (c *Client) rateLimitWait(ri RateInfo, waits int) time.Duration {
 	d := ri.RetryAfter
-	if !ri.Reset.IsZero() {
+	if !ri.Reset.IsZero() && ri.Remaining == 0 {
 		d = max(d, time.Until(ri.Reset))
 	}
 	if d <= 0 {

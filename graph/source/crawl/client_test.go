@@ -211,6 +211,31 @@ func TestClient429RetryAfter(t *testing.T) {
 	}
 }
 
+// TestClient429OtherLimit: a 429 whose headers show requests left in the
+// window came from another limit; the client backs off instead of waiting
+// for the window's reset, which here is an hour away.
+func TestClient429OtherLimit(t *testing.T) {
+	tooMany := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Test-Limit", "300")
+		w.Header().Set("X-Test-Remaining", "120")
+		w.Header().Set("X-Test-Reset-Ms", strconv.FormatInt(time.Now().Add(time.Hour).UnixMilli(), 10))
+		w.WriteHeader(429)
+	}
+	srv, n := script(t, tooMany, ok)
+	st := &crawl.Stats{}
+	c := fastClient(st, nil)
+	start := time.Now()
+	if _, err := c.GetJSON(context.Background(), srv.URL, nil, &struct{}{}); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("waited %v: the window's reset was used for a 429 from another limit", el)
+	}
+	if n.Load() != 2 || st.RateLimited.Load() != 1 {
+		t.Errorf("requests %d, rate limited %d", n.Load(), st.RateLimited.Load())
+	}
+}
+
 // TestClient429GateShared: a 429 with only a reset time makes every
 // goroutine using the host wait until the reset; none of them hammers the
 // server meanwhile, and the 429s do not use up attempts.

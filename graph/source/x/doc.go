@@ -83,8 +83,8 @@
 // crawl leans on, followers' 300 per 15 minutes: 1 request every 6 seconds.
 // The x-rate-limit-* headers tighten it further, and a 429 waits until
 // x-rate-limit-reset; a 429 while x-rate-limit-remaining is above zero is a
-// hidden per-second limit and waits HiddenLimitWait instead (see
-// RateHeaders). The engagement endpoints allow only 75 requests per 15
+// hidden per-second limit, and the client backs off briefly instead (see
+// crawl.Client). The engagement endpoints allow only 75 requests per 15
 // minutes, so with --engagement most of a long crawl's time is spent
 // waiting on them.
 //

@@ -258,17 +258,15 @@ func TestE2ERateLimited(t *testing.T) {
 }
 
 // TestHiddenLimitWait: a 429 while x-rate-limit-remaining is above zero is
-// a hidden per-second limit; the client waits seconds (HiddenLimitWait),
-// not until the 15-minute window resets, and the request then succeeds.
+// a hidden per-second limit; the client backs off briefly instead of waiting
+// for the window to reset (15 minutes away in the fake), and the request
+// then succeeds.
 func TestHiddenLimitWait(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits HiddenLimitWait")
-	}
 	w := xtest.NewWorld(5, 6)
 	srv := xtest.NewServer(t, w, func(k *xtest.Knobs) { k.Fail429Hidden = 2 })
 	stats := &crawl.Stats{}
-	p, err := x.New(crawl.NewClient(crawl.ClientConfig{RateHeaders: x.RateHeaders, Stats: stats, Backoff: time.Millisecond}),
-		x.Config{API: srv.URL, Token: xtest.DefaultToken})
+	p, err := x.New(crawl.NewClient(crawl.ClientConfig{RateHeaders: x.RateHeaders, Stats: stats,
+		Backoff: time.Millisecond, Jitter: time.Millisecond}), x.Config{API: srv.URL, Token: xtest.DefaultToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,8 +280,8 @@ func TestHiddenLimitWait(t *testing.T) {
 	if stats.RateLimited.Load() != 1 || srv.Requests() != 3 {
 		t.Errorf("%d 429s in %d requests, want 1 in 3", stats.RateLimited.Load(), srv.Requests())
 	}
-	if took < x.HiddenLimitWait-time.Second || took > x.HiddenLimitWait+10*time.Second {
-		t.Errorf("took %v, want about %v", took, x.HiddenLimitWait)
+	if took > 10*time.Second {
+		t.Errorf("took %v: the hidden-limit 429 was waited out until the window's reset", took)
 	}
 }
 

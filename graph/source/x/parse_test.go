@@ -224,15 +224,10 @@ func TestRateHeaders(t *testing.T) {
 		{"none", h(), crawl.RateInfo{}},
 		{"window spent", h("x-rate-limit-limit", "300", "x-rate-limit-remaining", "0", "x-rate-limit-reset", "1700000900"),
 			crawl.RateInfo{Known: true, Limit: 300, Remaining: 0, Reset: time.Unix(1_700_000_900, 0)}},
-		// A 429 now is the hidden per-second limit: wait seconds, not
-		// until the window's reset.
 		{"window far from spent", h("x-rate-limit-limit", "300", "x-rate-limit-remaining", "30", "x-rate-limit-reset", "1700000900"),
-			crawl.RateInfo{Known: true, Limit: 300, Remaining: 30, RetryAfter: HiddenLimitWait}},
-		// Nearly spent: the reset is given, for pacing.
-		{"window nearly spent", h("x-rate-limit-limit", "300", "x-rate-limit-remaining", "29", "x-rate-limit-reset", "1700000900"),
-			crawl.RateInfo{Known: true, Limit: 300, Remaining: 29, Reset: time.Unix(1_700_000_900, 0), RetryAfter: HiddenLimitWait}},
+			crawl.RateInfo{Known: true, Limit: 300, Remaining: 30, Reset: time.Unix(1_700_000_900, 0)}},
 		{"no limit header", h("x-rate-limit-remaining", "9", "x-rate-limit-reset", "1700000900"),
-			crawl.RateInfo{Known: true, Remaining: 9, Reset: time.Unix(1_700_000_900, 0), RetryAfter: HiddenLimitWait}},
+			crawl.RateInfo{Known: true, Remaining: 9, Reset: time.Unix(1_700_000_900, 0)}},
 		{"retry-after wins", h("X-Rate-Limit-Remaining", "5", "Retry-After", "7"),
 			crawl.RateInfo{Known: true, Remaining: 5, RetryAfter: 7 * time.Second}},
 		{"http date", h("Retry-After", now.Add(30*time.Second).UTC().Format(http.TimeFormat)),

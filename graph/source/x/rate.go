@@ -9,54 +9,25 @@ import (
 	"github.com/clout-cli/clout/graph/source/crawl"
 )
 
-// HiddenLimitWait is what to wait after a 429 that arrives while
-// x-rate-limit-remaining is still above zero: the endpoint's window is not
-// spent, so a hidden per-second limit tripped (twarc, decorators2.py,
-// sleeps 10 s there), and waiting for x-rate-limit-reset, up to 15 minutes
-// away, would be wasted.
-const HiddenLimitWait = 5 * time.Second
-
 // RateHeaders parses X's rate-limit headers: x-rate-limit-limit,
 // x-rate-limit-remaining and x-rate-limit-reset (Unix epoch seconds), and a
 // Retry-After (seconds or HTTP date) should a proxy add one. Malformed
-// values are ignored.
-//
-// RetryAfter is what to wait if the response is a 429: Retry-After when
-// given, else HiddenLimitWait when x-rate-limit-remaining is above zero.
-// Such a 429 comes from a hidden per-second limit, not from the window, so
-// while the window is far from spent (remaining ≥ max(limit/10, 1), or ≥ 10
-// when the limit is unknown) Reset is left zero: the client waits
-// max(RetryAfter, until Reset) on a 429, and the window's reset may be 15
-// minutes away. Pacing loses nothing by it, because the client tightens its
-// pace from Reset only once the window is nearly spent, and then Reset is
-// given.
+// values are ignored. A 429 while x-rate-limit-remaining is above zero is a
+// hidden per-second limit (twarc, decorators2.py); the client then waits
+// Retry-After or its backoff, not the window's reset.
 func RateHeaders(h http.Header, now time.Time) crawl.RateInfo {
 	var ri crawl.RateInfo
-	limit, hasLimit := intHeader(h, "X-Rate-Limit-Limit")
-	if hasLimit {
+	if limit, ok := intHeader(h, "X-Rate-Limit-Limit"); ok {
 		ri.Known, ri.Limit = true, int(limit)
 	}
-	remaining, hasRemaining := intHeader(h, "X-Rate-Limit-Remaining")
-	if hasRemaining {
+	if remaining, ok := intHeader(h, "X-Rate-Limit-Remaining"); ok {
 		ri.Known, ri.Remaining = true, int(remaining)
 	}
-	reset, hasReset := intHeader(h, "X-Rate-Limit-Reset")
-	hasReset = hasReset && reset > 0
-	if hasReset {
-		ri.Known = true
+	if reset, ok := intHeader(h, "X-Rate-Limit-Reset"); ok && reset > 0 {
+		ri.Known, ri.Reset = true, time.Unix(reset, 0)
 	}
-	hidden := hasRemaining && remaining > 0
 	if d, ok := retryAfter(h.Get("Retry-After"), now); ok {
 		ri.Known, ri.RetryAfter = true, d
-	} else if hidden {
-		ri.RetryAfter = HiddenLimitWait
-	}
-	spent := remaining < 10
-	if hasLimit {
-		spent = remaining < max(limit/10, 1)
-	}
-	if hasReset && (!hidden || spent) {
-		ri.Reset = time.Unix(reset, 0)
 	}
 	return ri
 }
