@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -137,9 +136,6 @@ func (s *Store) FindAccounts(ctx context.Context, name, platform string) ([]Acco
 	}
 	return out, nil
 }
-
-// nullableTime scans an optional unix time.
-type nullableTime = sql.NullInt64
 
 // CompleteAccounts returns up to limit handles or keys starting with prefix,
 // for shell completion.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/clout-cli/clout/graph"
@@ -66,16 +67,13 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		}
 	}
 	rows.Close()
-	var first, last nullableTime
-	if err := s.db.QueryRowContext(ctx, "SELECT min(at), max(at), sum(at IS NULL) FROM events").Scan(&first, &last, new(nullableTime)); err != nil {
+	var first, last sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, "SELECT min(at), max(at), count(*) - count(at) FROM events").Scan(&first, &last, &st.UntimedEvents); err != nil {
 		return nil, s.openError(err)
 	}
 	if first.Valid {
 		st.FirstEvent = time.Unix(first.Int64, 0).UTC()
 		st.LastEvent = time.Unix(last.Int64, 0).UTC()
-	}
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE at IS NULL").Scan(&st.UntimedEvents); err != nil {
-		return nil, s.openError(err)
 	}
 	return st, nil
 }
