@@ -35,7 +35,7 @@ func FuzzCSV(f *testing.F) {
 		if err != nil && !errors.As(err, &le) && !errors.Is(err, ErrEmpty) {
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
-		for _, e := range rec.edges {
+		for _, e := range rec.Edges {
 			if e.Src == "" || e.Dst == "" || e.Platform == "" || e.Count < 0 {
 				t.Fatalf("bad edge %+v", e)
 			}
@@ -45,7 +45,7 @@ func FuzzCSV(f *testing.F) {
 				}
 			}
 		}
-		for _, a := range rec.accounts {
+		for _, a := range rec.Accounts {
 			// NodeXL vertices carry their name as handle; node tables
 			// carry what their columns say.
 			if a.Key == "" || a.Platform == "" || a.Followers < -1 || a.Following < -1 || a.Posts < -1 {

@@ -12,26 +12,15 @@ import (
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source"
+	"github.com/clout-cli/clout/graph/source/sourcetest"
 )
 
-// recorder is a graph.Sink (and RuleCounter) that keeps everything it is sent.
+// recorder is a sourcetest.Recorder that is also a RuleCounter.
 type recorder struct {
-	accounts []graph.Account
-	edges    []graph.Edge
-	ignored  map[string]int64
-	failAt   int // Edge returns errSink on this 1-based call; 0 never
+	sourcetest.Recorder
+	ignored map[string]int64
 }
 
-var errSink = errors.New("sink full")
-
-func (r *recorder) Account(a graph.Account) error { r.accounts = append(r.accounts, a); return nil }
-func (r *recorder) Edge(e graph.Edge) error {
-	if r.failAt > 0 && len(r.edges)+1 == r.failAt {
-		return errSink
-	}
-	r.edges = append(r.edges, e)
-	return nil
-}
 func (r *recorder) IgnoredByRule(rule string, n int64) {
 	if r.ignored == nil {
 		r.ignored = map[string]int64{}
@@ -199,11 +188,11 @@ func TestImport(t *testing.T) {
 			if err := Import(context.Background(), strings.NewReader(text), tt.opts, &rec); err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(rec.edges, tt.edges) {
-				t.Errorf("edges:\n got %+v\nwant %+v", rec.edges, tt.edges)
+			if !reflect.DeepEqual(rec.Edges, tt.edges) {
+				t.Errorf("edges:\n got %+v\nwant %+v", rec.Edges, tt.edges)
 			}
-			if !reflect.DeepEqual(rec.accounts, tt.accounts) {
-				t.Errorf("accounts:\n got %+v\nwant %+v", rec.accounts, tt.accounts)
+			if !reflect.DeepEqual(rec.Accounts, tt.accounts) {
+				t.Errorf("accounts:\n got %+v\nwant %+v", rec.Accounts, tt.accounts)
 			}
 			if !reflect.DeepEqual(rec.ignored, tt.ignored) {
 				t.Errorf("ignored by rule: got %v, want %v", rec.ignored, tt.ignored)
@@ -282,8 +271,8 @@ func TestBadRows(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("bad lines:\n got %q\nwant %q", got, want)
 			}
-			if !reflect.DeepEqual(rec.edges, tt.edges) {
-				t.Errorf("edges:\n got %+v\nwant %+v", rec.edges, tt.edges)
+			if !reflect.DeepEqual(rec.Edges, tt.edges) {
+				t.Errorf("edges:\n got %+v\nwant %+v", rec.Edges, tt.edges)
 			}
 		})
 	}
@@ -357,15 +346,15 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	if len(rec.edges) >= 3*ctxEvery {
-		t.Errorf("read all %d rows after cancel", len(rec.edges))
+	if len(rec.Edges) >= 3*ctxEvery {
+		t.Errorf("read all %d rows after cancel", len(rec.Edges))
 	}
 }
 
 func TestSinkError(t *testing.T) {
-	rec := recorder{failAt: 2}
+	rec := recorder{Recorder: sourcetest.Recorder{FailAt: 2}}
 	err := Import(context.Background(), strings.NewReader("source,target\n1,2\n3,4\n5,6\n"), source.Options{Name: "s"}, &rec)
-	if !errors.Is(err, errSink) || err.Error() != "s:3: sink full" {
+	if !errors.Is(err, sourcetest.ErrSinkFull) || err.Error() != "s:3: sink full" {
 		t.Fatalf("got %v, want s:3: sink full", err)
 	}
 }

@@ -33,8 +33,8 @@ func TestNodeTables(t *testing.T) {
 			if err := Import(context.Background(), strings.NewReader(tc.in), source.Options{Name: "n.csv"}, &r); err != nil {
 				t.Fatal(err)
 			}
-			if len(r.edges) != 0 || !reflect.DeepEqual(r.accounts, tc.want) {
-				t.Errorf("accounts %+v edges %+v, want %+v", r.accounts, r.edges, tc.want)
+			if len(r.Edges) != 0 || !reflect.DeepEqual(r.Accounts, tc.want) {
+				t.Errorf("accounts %+v edges %+v, want %+v", r.Accounts, r.Edges, tc.want)
 			}
 		})
 	}

@@ -6,14 +6,9 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source"
+	"github.com/clout-cli/clout/graph/source/sourcetest"
 )
-
-type nopSink struct{}
-
-func (nopSink) Account(graph.Account) error { return nil }
-func (nopSink) Edge(graph.Edge) error       { return nil }
 
 // benchInput returns n lines shaped like twitter_combined.txt: sources sorted
 // in runs, ids of 6 to 9 digits.
@@ -46,7 +41,7 @@ func BenchmarkImport(b *testing.B) {
 			b.SetBytes(int64(len(in)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := Import(context.Background(), bytes.NewReader(in), source.Options{}, nopSink{}); err != nil {
+				if err := Import(context.Background(), bytes.NewReader(in), source.Options{}, sourcetest.Discard{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -30,7 +30,7 @@ func FuzzSNAP(f *testing.F) {
 		if err != nil && !errors.As(err, &le) && !errors.Is(err, ErrEmpty) {
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
-		for _, e := range rec.edges {
+		for _, e := range rec.Edges {
 			if e.Src == "" || e.Dst == "" || strings.ContainsAny(e.Src+e.Dst, " \t\n\r") {
 				t.Fatalf("bad key in %+v", e)
 			}

@@ -12,25 +12,10 @@ import (
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source"
+	"github.com/clout-cli/clout/graph/source/sourcetest"
 )
 
-// recorder is a graph.Sink that keeps everything it is sent.
-type recorder struct {
-	accounts []graph.Account
-	edges    []graph.Edge
-	failAt   int // Edge returns errSink on this 1-based call; 0 never
-}
-
-var errSink = errors.New("sink full")
-
-func (r *recorder) Account(a graph.Account) error { r.accounts = append(r.accounts, a); return nil }
-func (r *recorder) Edge(e graph.Edge) error {
-	if r.failAt > 0 && len(r.edges)+1 == r.failAt {
-		return errSink
-	}
-	r.edges = append(r.edges, e)
-	return nil
-}
+type recorder = sourcetest.Recorder
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()
@@ -128,11 +113,11 @@ func TestImport(t *testing.T) {
 			if err := Import(context.Background(), strings.NewReader(text), tt.opts, &rec); err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(rec.edges, tt.edges) {
-				t.Errorf("edges:\n got %+v\nwant %+v", rec.edges, tt.edges)
+			if !reflect.DeepEqual(rec.Edges, tt.edges) {
+				t.Errorf("edges:\n got %+v\nwant %+v", rec.Edges, tt.edges)
 			}
-			if len(rec.accounts) != 0 {
-				t.Errorf("accounts: got %+v, want none", rec.accounts)
+			if len(rec.Accounts) != 0 {
+				t.Errorf("accounts: got %+v, want none", rec.Accounts)
 			}
 		})
 	}
@@ -157,8 +142,8 @@ func TestBadLines(t *testing.T) {
 		if !errors.As(err, &le) || err.Error() != wantMsgs[0] {
 			t.Fatalf("got %v, want LineError %q", err, wantMsgs[0])
 		}
-		if !reflect.DeepEqual(rec.edges, wantEdges[:1]) {
-			t.Errorf("edges before the error: got %+v, want %+v", rec.edges, wantEdges[:1])
+		if !reflect.DeepEqual(rec.Edges, wantEdges[:1]) {
+			t.Errorf("edges before the error: got %+v, want %+v", rec.Edges, wantEdges[:1])
 		}
 	})
 	for _, tt := range []struct{ line, msg string }{
@@ -186,8 +171,8 @@ func TestBadLines(t *testing.T) {
 				t.Errorf("bad line %d: got %q, want %q", i, e.Error(), wantMsgs[i])
 			}
 		}
-		if !reflect.DeepEqual(rec.edges, wantEdges) {
-			t.Errorf("edges: got %+v, want %+v", rec.edges, wantEdges)
+		if !reflect.DeepEqual(rec.Edges, wantEdges) {
+			t.Errorf("edges: got %+v, want %+v", rec.Edges, wantEdges)
 		}
 	})
 }
@@ -204,8 +189,8 @@ func TestLongLine(t *testing.T) {
 		t.Errorf("bad lines: %+v, want one on line 2", bad)
 	}
 	want := []graph.Edge{edge("local", "1", "2", graph.Follow), edge("local", "3", "4", graph.Follow)}
-	if !reflect.DeepEqual(rec.edges, want) {
-		t.Errorf("edges: got %+v, want %+v", rec.edges, want)
+	if !reflect.DeepEqual(rec.Edges, want) {
+		t.Errorf("edges: got %+v, want %+v", rec.Edges, want)
 	}
 }
 
@@ -227,15 +212,15 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	if len(rec.edges) >= 3*ctxEvery {
-		t.Errorf("read all %d lines after cancel", len(rec.edges))
+	if len(rec.Edges) >= 3*ctxEvery {
+		t.Errorf("read all %d lines after cancel", len(rec.Edges))
 	}
 }
 
 func TestSinkError(t *testing.T) {
-	rec := recorder{failAt: 2}
+	rec := recorder{FailAt: 2}
 	err := Import(context.Background(), strings.NewReader("1 2\n3 4\n5 6\n"), source.Options{Name: "s"}, &rec)
-	if !errors.Is(err, errSink) || err.Error() != "s:2: sink full" {
+	if !errors.Is(err, sourcetest.ErrSinkFull) || err.Error() != "s:2: sink full" {
 		t.Fatalf("got %v, want s:2: sink full", err)
 	}
 }
