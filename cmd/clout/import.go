@@ -78,7 +78,8 @@ Importing the same file twice adds nothing the second time.
 A malformed line stops the import with FILE:LINE and what was wrong; with
 --skip-bad such lines are skipped and counted instead.`,
 		Example: `  clout import csv testdata/polblogs/polblogs.csv
-  clout import csv --kind mention nodexl-edges.csv
+  clout import csv nodexl-edges.csv
+  clout import csv --kind mention mentions.csv
   clout import snap --kind follow twitter_combined.txt.gz
   clout import snap higgs-activity_time.txt.gz
   clout import twarc --skip-bad tweets-*.jsonl
