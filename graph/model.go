@@ -8,6 +8,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -123,4 +124,80 @@ func (e *Edge) IsSelfLoop() bool { return e.Src == e.Dst }
 type Sink interface {
 	Account(a Account) error
 	Edge(e Edge) error
+}
+
+// PostKind is what a post is: an original, a reply, a quote or a repost.
+type PostKind uint8
+
+// The post kinds, as stored in posts.kind.
+const (
+	Original PostKind = iota
+	ReplyPost
+	QuotePost
+	RepostPost
+	numPostKinds
+)
+
+var postKindNames = [numPostKinds]string{"original", "reply", "quote", "repost"}
+
+// String returns the kind's name as stored in the database.
+func (k PostKind) String() string {
+	if k < numPostKinds {
+		return postKindNames[k]
+	}
+	return fmt.Sprintf("postkind(%d)", uint8(k))
+}
+
+// ParsePostKind parses a post kind name (original, reply, quote, repost).
+func ParsePostKind(s string) (PostKind, error) {
+	for i, n := range postKindNames {
+		if strings.EqualFold(strings.TrimSpace(s), n) {
+			return PostKind(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown post kind %q (want original, reply, quote or repost)", s)
+}
+
+// Post is one post an account wrote, as the platform gives it. (Platform, ID)
+// identifies it; ID is the platform's own id (AT URI, ActivityPub uri, tweet
+// id). Interaction events point at posts by Edge.PostID, so the engagement on
+// the posts that carry a hashtag is a join on the id.
+type Post struct {
+	Platform string
+	ID       string
+	// Author is the author's account key on Platform.
+	Author string
+	// At is when it was posted; the zero time means unknown.
+	At   time.Time
+	Kind PostKind
+	// Parent is the id of the post this one replies to, quotes or reposts
+	// ("" for an original, or when not known).
+	Parent string
+	// Hashtags are lower-cased, without '#', each once.
+	Hashtags []string
+	// TextLen is the length of the text in characters (runes).
+	TextLen int
+	// Text is kept only when the user asked for it (--keep-text); "" otherwise.
+	Text string
+}
+
+// NormalizeHashtags lower-cases tags, strips a leading '#', drops empty ones
+// and duplicates, and keeps the first-seen order.
+func NormalizeHashtags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		t = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+		if t == "" || slices.Contains(out, t) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// PostSink receives posts. The store's writer implements it; a source that
+// reads posts checks whether its graph.Sink is also a PostSink, so sinks that
+// only want the graph (benchmarks, old tests) need not keep them.
+type PostSink interface {
+	Post(p Post) error
 }
