@@ -34,6 +34,11 @@ const (
 	Quotes     Endpoint = "quotes"
 	Likes      Endpoint = "likes"
 	Replies    Endpoint = "replies"
+	// TagPosts are the posts carrying a hashtag: Subject is the tag,
+	// lower-cased and without '#'; Owner is the instance asked (Mastodon)
+	// or "". Pages carry PostRecords, Found holds their authors, and Posts
+	// their ids (queued for engagement like an account's posts).
+	TagPosts Endpoint = "tag_posts"
 )
 
 // Task is one paged list to walk. Tasks are stored, so every field must be
@@ -65,6 +70,10 @@ type Page struct {
 	// engine counts them against --posts and, with engagement on, queues the
 	// engagement tasks for each.
 	Posts []string
+	// PostRecords are the posts read on this page, with what the page says
+	// of them (author, time, kind, parent, hashtags). The engine writes them
+	// through the sink when it is also a graph.PostSink.
+	PostRecords []graph.Post
 	// Next is the cursor (or next URL, or token) for the following page;
 	// "" means the list is finished.
 	Next string
