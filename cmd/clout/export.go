@@ -222,7 +222,7 @@ func exportGraph(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, 
 	}
 	n := len(nodes)
 	g := &export.Graph{IDs: make([]string, n), Labels: make([]string, n), Creator: versionString(),
-		Description: fmt.Sprintf("clout export of %s, %s layer%s", filepath.Base(env.Store.Path()), env.Sel.LayerName, platformNote(env.Sel.Platform))}
+		Description: fmt.Sprintf("clout export, %s layer%s", env.Sel.LayerName, platformNote(env.Sel.Platform))}
 	str := func(name string, f func(a *store.AccountInfo) string) export.Attr {
 		a := export.Attr{Name: name, Type: export.String, Str: make([]string, n)}
 		for i := range infos {
