@@ -69,7 +69,7 @@ func TestRankPolblogsMatchesReference(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rank exited %d: %s", code, errOut)
 	}
-	if !strings.HasPrefix(out, "rank,account,name,platform,pagerank,followers,reported_followers,reach2\n") {
+	if !strings.HasPrefix(out, "rank,account,name,platform,pagerank,followers,reported_followers,reach2") { // columns are appended
 		t.Fatalf("CSV header: %q", strings.SplitN(out, "\n", 2)[0])
 	}
 	got := map[string]map[string]string{}

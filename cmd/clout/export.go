@@ -194,7 +194,7 @@ func exportGraph(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, 
 	var nodes []uint32
 	var infos []store.AccountInfo
 	if opts.Top > 0 {
-		if nodes, infos, err = rankNodes(ctx, env, by, opts.Top); err != nil {
+		if nodes, infos, err = rankNodes(ctx, env, by, opts.Top, nil); err != nil {
 			return nil, err
 		}
 	} else {

@@ -62,7 +62,7 @@ type Measure struct {
 // allMeasures lists every measure in column order. Groups are appended,
 // never reordered: the order is the CSV contract of `clout rank`.
 func allMeasures() []Measure {
-	return slices.Concat(coreMeasures())
+	return slices.Concat(coreMeasures(), engagementMeasures())
 }
 
 // chooseMeasures resolves --measures: "" means every measure but the

@@ -30,6 +30,14 @@ type RankOptions struct {
 	// Measures is --measures: "" (all but the on-demand ones), "all", or a
 	// list of names.
 	Measures string
+	// Topics (--topic) restrict the engagement layer and measures to the
+	// conversation of hashtags and personalize PageRank on who posted them.
+	Topics []string
+	// Seeds (--seed) and SeedFile (--seed-file) personalize PageRank.
+	Seeds    []string
+	SeedFile string
+	// MinPosts hides accounts that authored fewer posts in the selection.
+	MinPosts int
 	// Format is table, csv, tsv or json ("" = table on a terminal).
 	Format  string
 	Verbose bool
@@ -52,6 +60,16 @@ is engagement when the database holds interaction events, else follow.
 PageRank: damping d, teleport uniform over all accounts, transition u → w with
 probability weight(u,w)/out-weight(u), the rank of accounts without out-edges
 spread uniformly; iterations stop when the L1 change falls below --tol.
+With --seed (or --seed-file) PageRank is personalized: teleport and the rank
+of accounts without out-edges go to the seeds only, uniformly (Haveliwala
+2002).
+
+--topic '#tag' (repeatable; several tags mean any of them; any case) ranks a
+conversation: the interaction events on posts carrying the tag (the event's
+own hashtags, the post it is on, or that post's parent carry it), the posts
+with the tag, every engagement column within the topic, and PageRank
+personalized on the accounts that posted with the tag (unless --seed is
+given). Follow edges (--layer all) are not restricted.
 Ties are broken by account name, so the same database and flags always print
 the same bytes.
 
@@ -67,7 +85,11 @@ Measures:
   clout rank --format csv --top 0 > ranking.csv
   clout rank --layer engagement --since 2024-01-01 --until 2024-02-01
   clout rank --weights reply=1,like=0 --platform bluesky
-  clout rank --by followers --top 50 -v`,
+  clout rank --by followers --top 50 -v
+  clout rank --topic '#ciscosmt' --top 25
+  clout rank --topic ciscosmt --by engagement_rate --min-posts 3
+  clout rank --seed @alice.bsky.social --seed did:plc:abc123 --layer follow
+  clout rank --seed-file seeds.txt --format csv --top 0 > seeded.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO, opts.DB = f.IO, f.DBPath()
@@ -81,6 +103,10 @@ Measures:
 	fl.StringVar(&opts.Measures, "measures", "", "measures to compute: `LIST` of names, or all (default: all but the on-demand ones; the others' columns stay empty)")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings, iterations and the final residual to stderr")
+	fl.StringArrayVar(&opts.Topics, "topic", nil, "rank the conversation of this hashtag (`#tag`; repeatable, any of them)")
+	fl.StringArrayVar(&opts.Seeds, "seed", nil, "personalize PageRank on this `ACCOUNT` (handle or key; repeatable)")
+	fl.StringVar(&opts.SeedFile, "seed-file", "", "personalize PageRank on the accounts of `FILE`, one handle or key a line ('-' reads stdin)")
+	fl.IntVar(&opts.MinPosts, "min-posts", 0, "hide accounts that authored fewer than `N` posts in the selection")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
 	return cmd
@@ -163,6 +189,23 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if opts.Top < 0 {
 		return usageErrorf("--top must be 0 (all) or more, got %d", opts.Top)
 	}
+	if opts.MinPosts < 0 {
+		return usageErrorf("--min-posts must be 0 or more, got %d", opts.MinPosts)
+	}
+	topics, err := parseTopics(opts.Topics)
+	if err != nil {
+		return err
+	}
+	if len(topics) > 0 && sel.LayerName == "follow" {
+		return usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
+	}
+	if len(topics) > 0 && sel.LayerName == "" {
+		sel.LayerName = "engagement"
+	}
+	seeds, err := seedNames(opts.Seeds, opts.SeedFile, opts.IO.In)
+	if err != nil {
+		return err
+	}
 	measures := allMeasures()
 	by, ok := findMeasure(measures, strings.ToLower(opts.By))
 	if !ok {
@@ -181,8 +224,23 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if err := sel.settle(ctx, s, opts.IO.ErrOut); err != nil {
 		return err
 	}
+	sel.Layer.Topics = topics
+	if sel.SeedIDs, err = resolveSeeds(ctx, s, seeds, sel.Platform); err != nil {
+		return err
+	}
 	env := newMeasureEnv(s, sel, opts.IO.ErrOut, opts.Verbose)
-	nodes, infos, err := rankNodes(ctx, env, by, opts.Top)
+	if err := topicSeeds(ctx, env); err != nil {
+		return err
+	}
+	var keep func(uint32) bool
+	if opts.MinPosts > 0 {
+		posts, err := engagementCounts(ctx, env)
+		if err != nil {
+			return err
+		}
+		keep = func(v uint32) bool { return posts.Posts[v] >= int64(opts.MinPosts) }
+	}
+	nodes, infos, err := rankNodes(ctx, env, by, opts.Top, keep)
 	if err != nil {
 		return err
 	}
@@ -197,8 +255,8 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 // rankNodes orders the accounts by measure by (highest first, empty last)
 // and returns the first top of them (0 = all) with their attributes. Ties are
 // broken by account label, then platform, so the order depends only on the
-// data.
-func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int) ([]uint32, []store.AccountInfo, error) {
+// data. keep, when set, leaves out the nodes it is false for (--min-posts).
+func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep func(uint32) bool) ([]uint32, []store.AccountInfo, error) {
 	l, err := env.Ranked(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -230,6 +288,9 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int) ([]uin
 	// independent of the order the data arrived in; names are broken in a
 	// second pass below, on the rows kept only.
 	nodes := allNodes(g.N())
+	if keep != nil {
+		nodes = slices.DeleteFunc(nodes, func(v uint32) bool { return !keep(v) })
+	}
 	slices.SortFunc(nodes, func(a, b uint32) int {
 		if c := cmpKey(a, b); c != 0 {
 			return c
