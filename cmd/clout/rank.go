@@ -38,6 +38,8 @@ type RankOptions struct {
 	SeedFile string
 	// MinPosts hides accounts that authored fewer posts in the selection.
 	MinPosts int
+	// Save names the run the printed ranking is saved as (--save).
+	Save string
 	// Format is table, csv, tsv or json ("" = table on a terminal).
 	Format  string
 	Verbose bool
@@ -106,6 +108,7 @@ Measures:
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "rank the conversation of this hashtag (`#tag`; repeatable, any of them)")
 	fl.StringArrayVar(&opts.Seeds, "seed", nil, "personalize PageRank on this `ACCOUNT` (handle or key; repeatable)")
 	fl.StringVar(&opts.SeedFile, "seed-file", "", "personalize PageRank on the accounts of `FILE`, one handle or key a line ('-' reads stdin)")
+	fl.StringVar(&opts.Save, "save", "", "also save the printed ranking, with every measure computed and the parameters, as run `NAME` (see clout runs, clout diff)")
 	fl.IntVar(&opts.MinPosts, "min-posts", 0, "hide accounts that authored fewer than `N` posts in the selection")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
@@ -247,6 +250,12 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	cols, err := measureColumns(ctx, env, measures, on, nodes)
 	if err != nil {
 		return err
+	}
+	if opts.Save != "" {
+		p := rankParams{Topics: topics, Seeds: seeds, By: by.Name, Top: opts.Top, MinPosts: opts.MinPosts}
+		if err := saveRanking(ctx, env, opts.Save, p, measures, on, infos, cols, now()); err != nil {
+			return err
+		}
 	}
 	rep := rankReport(measures, cols, infos, sel.LayerName, format == FormatTable)
 	return rep.Render(opts.IO.Out, format)

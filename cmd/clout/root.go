@@ -86,6 +86,8 @@ Data goes to stdout; progress, warnings and logs to stderr.`,
 		newTopicsCmd(f),
 		newCrawlCmd(f),
 		newExportCmd(f),
+		newRunsCmd(f),
+		newDiffCmd(f),
 		newVersionCmd(f),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
