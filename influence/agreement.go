@@ -319,7 +319,7 @@ func kendallTauB(dx, dy []int32, ysAsc []int32, n1, n2 int64) float64 {
 		}
 	}
 	swaps := mergeCount(seq, order[:n]) // order is free now: scratch
-	t := float64(n0-n1-n2+n3-2*swaps) / math.Sqrt(float64(n0-n1)) / math.Sqrt(float64(n0-n2))
+	t := float64(n0-n1-n2+n3-2*swaps) / math.Sqrt(float64(n0-n1)*float64(n0-n2))
 	return max(-1, min(1, t))
 }
 
