@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,8 +90,8 @@ Columns: measure,spearman,kendall,precision_at_k,n,k`,
 func parseLength(flag, s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if n, ok := strings.CutSuffix(s, "d"); ok {
-		var d float64
-		if _, err := fmt.Sscanf(n, "%g", &d); err == nil && d > 0 {
+		// At most 100,000 days, well inside time.Duration's range.
+		if d, err := strconv.ParseFloat(n, 64); err == nil && d > 0 && d <= 1e5 && time.Duration(d*24*float64(time.Hour)) > 0 {
 			return time.Duration(d * 24 * float64(time.Hour)), nil
 		}
 	}

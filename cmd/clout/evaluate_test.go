@@ -110,3 +110,20 @@ func TestEvaluateErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseLength: any string is either a positive length or a usage error,
+// never a panic or a non-positive duration.
+func FuzzParseLength(f *testing.F) {
+	for _, s := range []string{"30d", "12h", "90m", "0.5d", "-3d", "d", "", "1e308d", "NaNd", "7 d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseLength("--train", s)
+		if err == nil && d <= 0 {
+			t.Fatalf("parseLength(%q) = %v without error", s, d)
+		}
+		if err != nil && exitCode(err) != 2 {
+			t.Fatalf("parseLength(%q): not a usage error: %v", s, err)
+		}
+	})
+}
