@@ -258,3 +258,29 @@ func TestOverlapMatrixErrors(t *testing.T) {
 		t.Error("negative K: no error")
 	}
 }
+
+// BenchmarkOverlapMatrix compares the 50 accounts with the most followers of
+// the 1M-node, 10M-edge synthetic graph: exact (every pair merged) and all
+// estimated (signatures and K-bin comparisons).
+func BenchmarkOverlapMatrix(b *testing.B) {
+	g := synthGraph(b, 1_000_000, 10_000_000, false)
+	nodes := make([]uint32, g.N())
+	for i := range nodes {
+		nodes[i] = uint32(i)
+	}
+	slices.SortFunc(nodes, func(x, y uint32) int { return g.InDegree(y) - g.InDegree(x) })
+	nodes = nodes[:50]
+	b.Logf("followers of the 50: %d .. %d", g.InDegree(nodes[0]), g.InDegree(nodes[49]))
+	for _, bm := range []struct {
+		name     string
+		exactMax int
+	}{{"top50-exact", math.MaxInt}, {"top50-minhash", -1}} {
+		b.Run(bm.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := influence.OverlapMatrix(context.Background(), g, nodes, influence.OverlapOptions{ExactMax: bm.exactMax}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
