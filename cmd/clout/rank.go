@@ -27,6 +27,9 @@ type RankOptions struct {
 	Sel SelectionFlags
 	By  string
 	Top int
+	// Measures is --measures: "" (all but the on-demand ones), "all", or a
+	// list of names.
+	Measures string
 	// Format is table, csv, tsv or json ("" = table on a terminal).
 	Format  string
 	Verbose bool
@@ -75,6 +78,7 @@ Measures:
 	fl := cmd.Flags()
 	fl.StringVar(&opts.By, "by", "pagerank", "sort key: any measure ("+strings.Join(measureNames(allMeasures()), ", ")+")")
 	fl.IntVar(&opts.Top, "top", 20, "print the top `N` accounts (0 = all)")
+	fl.StringVar(&opts.Measures, "measures", "", "measures to compute: `LIST` of names, or all (default: all but the on-demand ones; the others' columns stay empty)")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings, iterations and the final residual to stderr")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
@@ -164,6 +168,10 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if !ok {
 		return usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
 	}
+	on, err := chooseMeasures(measures, opts.Measures, by.Name)
+	if err != nil {
+		return err
+	}
 
 	s, err := store.Open(ctx, opts.DB, store.Options{MustExist: true})
 	if err != nil {
@@ -178,11 +186,9 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if err != nil {
 		return err
 	}
-	cols := make([][]float64, len(measures))
-	for i := range measures {
-		if cols[i], err = measures[i].values(ctx, env, nodes); err != nil {
-			return err
-		}
+	cols, err := measureColumns(ctx, env, measures, on, nodes)
+	if err != nil {
+		return err
 	}
 	rep := rankReport(measures, cols, infos, sel.LayerName, format == FormatTable)
 	return rep.Render(opts.IO.Out, format)
@@ -220,15 +226,15 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int) ([]uin
 		}
 		return cmp.Compare(kb, ka)
 	}
-	// Sort by the key, then by account id (stable, independent of map or
-	// goroutine order); names are broken in a second pass below, on the
-	// rows kept only.
+	// Sort by the key, then by node, which is (platform, key) order and so
+	// independent of the order the data arrived in; names are broken in a
+	// second pass below, on the rows kept only.
 	nodes := allNodes(g.N())
 	slices.SortFunc(nodes, func(a, b uint32) int {
 		if c := cmpKey(a, b); c != 0 {
 			return c
 		}
-		return cmp.Compare(l.IDs[a], l.IDs[b])
+		return cmp.Compare(a, b)
 	})
 	if top > 0 && top < len(nodes) {
 		// Keep every account tied with the last one shown so that the name
@@ -265,6 +271,26 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int) ([]uin
 		outNodes[i], outInfos[i] = nodes[j], infos[j]
 	}
 	return outNodes, outInfos, nil
+}
+
+// measureColumns computes the chosen measures for nodes; the others are
+// empty (NaN).
+func measureColumns(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, nodes []uint32) ([][]float64, error) {
+	cols := make([][]float64, len(ms))
+	for i := range ms {
+		if !on[i] {
+			cols[i] = make([]float64, len(nodes))
+			for j := range cols[i] {
+				cols[i][j] = math.NaN()
+			}
+			continue
+		}
+		var err error
+		if cols[i], err = ms[i].values(ctx, env, nodes); err != nil {
+			return nil, fmt.Errorf("%s: %w", ms[i].Name, err)
+		}
+	}
+	return cols, nil
 }
 
 // rankReport lays out the ranking: rank, account, name, platform, then one

@@ -88,6 +88,7 @@ Data goes to stdout; progress, warnings and logs to stderr.`,
 		newEvaluateCmd(f),
 		newStatsCmd(f),
 		newCrawlCmd(f),
+		newExportCmd(f),
 		newVersionCmd(f),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
