@@ -128,7 +128,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 	if l.Graph.N() == 0 {
 		return fmt.Errorf("database %s holds no accounts%s: import or crawl something first", opts.DB, platformNote(sel.Platform))
 	}
-	cols, err := measureColumns(ctx, env, measures, opts.Measures == "")
+	cols, err := compareColumns(ctx, env, measures, opts.Measures == "")
 	if err != nil {
 		return err
 	}
@@ -171,10 +171,10 @@ func selectMeasures(all []Measure, list string) ([]Measure, error) {
 	return out, nil
 }
 
-// measureColumns computes each measure for every node, leaving out (with a
+// compareColumns computes each measure for every node, leaving out (with a
 // note) those empty everywhere. With otherLayer, the PageRank of the layer
 // not being ranked follows pagerank when the database holds events.
-func measureColumns(ctx context.Context, env *MeasureEnv, measures []Measure, otherLayer bool) ([]namedValues, error) {
+func compareColumns(ctx context.Context, env *MeasureEnv, measures []Measure, otherLayer bool) ([]namedValues, error) {
 	var cols []namedValues
 	for i := range measures {
 		m := &measures[i]
