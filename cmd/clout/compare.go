@@ -220,6 +220,13 @@ func otherLayerPageRank(ctx context.Context, env *MeasureEnv) (namedValues, erro
 		return namedValues{}, err
 	}
 	other := newMeasureEnv(env.Store, sel, env.ErrOut, env.Verbose)
+	if sel.LayerName == "follow" {
+		// The follow layer is already loaded for followers and reach2:
+		// share it rather than read it again (same key as Ranked's memo).
+		if _, err := other.Memo("layer:ranked", func() (any, error) { return env.Follow(ctx) }); err != nil {
+			return namedValues{}, err
+		}
+	}
 	ranked, err := env.Ranked(ctx)
 	if err != nil {
 		return namedValues{}, err
