@@ -141,7 +141,7 @@ func runOverlap(ctx context.Context, opts *OverlapOptions) error {
 	var nodes []uint32
 	var infos []store.AccountInfo
 	if opts.Top > 0 {
-		if nodes, infos, err = rankNodes(ctx, env, by, opts.Top); err != nil {
+		if nodes, infos, err = rankNodes(ctx, env, by, opts.Top, nil); err != nil {
 			return err
 		}
 	} else {
@@ -260,12 +260,4 @@ func overlapMatrixReport(ov [][]influence.Overlap, infos []store.AccountInfo, me
 		rep.Rows = append(rep.Rows, row)
 	}
 	return rep
-}
-
-// floatCell is nil for NaN (an empty cell), else the value.
-func floatCell(v float64) Cell {
-	if math.IsNaN(v) {
-		return nil
-	}
-	return v
 }
