@@ -63,3 +63,33 @@ func BenchmarkPageRank(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLeaderRank runs LeaderRank to convergence (default options) on the
+// same 1M-node, 10M-edge graph as BenchmarkPageRank.
+func BenchmarkLeaderRank(b *testing.B) {
+	for _, bm := range []struct {
+		name     string
+		weighted bool
+	}{
+		{"1M-10M", false},
+		{"1M-10M-weighted", true},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			g := synthGraph(b, 1_000_000, 10_000_000, bm.weighted)
+			var r influence.LeaderRankResult
+			var iters int
+			var iterTime time.Duration
+			for b.Loop() {
+				var err error
+				r, err = influence.LeaderRank(context.Background(), g, influence.LeaderRankOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				iters += r.Iterations
+				iterTime += r.IterTime
+			}
+			b.ReportMetric(float64(iterTime.Nanoseconds())/float64(iters)/float64(g.M()), "ns/edge/iter")
+			b.ReportMetric(float64(r.Iterations), "iterations")
+		})
+	}
+}
