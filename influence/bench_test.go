@@ -93,3 +93,23 @@ func BenchmarkLeaderRank(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHITS runs HITS to convergence (default options) on the same
+// 1M-node, 10M-edge graph; one iteration is two passes over the edges.
+func BenchmarkHITS(b *testing.B) {
+	g := synthGraph(b, 1_000_000, 10_000_000, false)
+	var r influence.HITSResult
+	var iters int
+	var iterTime time.Duration
+	for b.Loop() {
+		var err error
+		r, err = influence.HITS(context.Background(), g, influence.HITSOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		iters += r.Iterations
+		iterTime += r.IterTime
+	}
+	b.ReportMetric(float64(iterTime.Nanoseconds())/float64(iters)/float64(g.M()), "ns/edge/iter")
+	b.ReportMetric(float64(r.Iterations), "iterations")
+}
