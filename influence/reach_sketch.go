@@ -16,15 +16,17 @@ import (
 // HyperLogLog counters (Reach2Sketch), and Reach2Auto to choose between them.
 
 // DefaultSketchPrecision is the default p of Reach2Sketch: m = 2^p = 256
-// registers of one byte per account, a relative standard error of
-// 1.04/√256 = 6.5%.
+// one-byte registers per counter, a relative standard error of 1.04/√256 =
+// 6.5%.
 const DefaultSketchPrecision = 8
 
 // Reach2ExactBudget is the largest Reach2Work for which Reach2Auto runs the
-// exact Reach2All: 4·10⁹ visits of a follower's follower, about 10 s on two
-// cores of the machine the README's benchmarks ran on (2–3 ns a visit on
-// the 1M/10M synthetic graph and on polblogs).
-const Reach2ExactBudget uint64 = 4_000_000_000
+// exact Reach2All: 5·10⁸ visits of a follower's follower. A visit is a
+// random read; on the 1M-account, 10M-edge benchmark graph (Reach2Work
+// 1.04·10⁸) the exact pass cost 40 ns of CPU per visit with the 2-core
+// machine heavily shared, so the budget is about 10 s of wall time there and
+// less on an idle machine, while the sketch's cost does not grow with it.
+const Reach2ExactBudget uint64 = 500_000_000
 
 // sketchSeed fixes the hash, so estimates are the same on every run.
 const sketchSeed uint64 = 0x636c6f75_7472326b // "cloutr2k"
@@ -35,8 +37,9 @@ func SketchRSE(precision int) float64 { return 1.04 / math.Sqrt(float64(uint64(1
 
 // Reach2SketchOptions configures Reach2Sketch.
 type Reach2SketchOptions struct {
-	// Precision p gives m = 2^p registers per account, in [4, 16]; zero means
-	// DefaultSketchPrecision. Memory is N·m bytes.
+	// Precision p gives m = 2^p registers per counter, in [4, 16]; zero means
+	// DefaultSketchPrecision. Memory is m bytes per account with at least
+	// m/8 followers, and 4 bytes per account.
 	Precision int
 	// Workers is the number of goroutines; zero means runtime.GOMAXPROCS(0).
 	// The result does not depend on it.
@@ -81,12 +84,15 @@ func Reach2Work(g *graph.Graph) uint64 {
 // those are the small audiences, where a sketch would be estimating at most
 // m + 1 elements anyway. So the error applies to the larger audiences only.
 //
-// Cost: one register update per edge to build c1, N·m/8 word operations to
-// read the counters, and m/8 word-parallel maxima per edge of a node that is
-// estimated: O(N·m + M·m/8) time, N·m bytes, whatever the graph's skew
-// (Reach2All costs Reach2Work). Nodes are processed in blocks on Workers
-// goroutines; each result depends only on the graph, and ctx is checked
-// between blocks.
+// Cost: a follower u with at most m/8 − 1 followers of its own has its c1(u)
+// inserted element by element wherever it is needed; a larger one gets a
+// stored counter (m bytes, built once) that is merged register-wise, eight
+// registers per word operation. So an estimated node v costs
+// Σ_{u∈In(v)} min(indeg(u) + 1, m/8) word operations plus m to read its
+// counter, and memory is m bytes per stored counter: in all O(N·m + M·m/8)
+// time whatever the graph's skew (Reach2All costs Reach2Work). Nodes are
+// processed in blocks on Workers goroutines; each result depends only on the
+// graph, and ctx is checked between blocks.
 func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([]int, error) {
 	if o.Precision == 0 {
 		o.Precision = DefaultSketchPrecision
@@ -103,16 +109,26 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 	n := g.N()
 	s := &sketcher{g: g, p: uint(o.Precision), words: 1 << (o.Precision - 3)}
 	s.q = 64 - s.p
-	// c1 rows are read at random, one per in-edge: huge pages.
-	regs, mem := hugemem.Slice[uint64](n * s.words)
+	m := s.words * 8
+	// Only followers with a large audience get a stored counter; the others'
+	// c1 is inserted element by element where it is needed (cheaper than a
+	// merge of m registers while it has fewer than m/8 elements).
+	s.rowOf = make([]uint32, n)
+	rows := 0
+	for u := range n {
+		s.rowOf[u] = noRow
+		if g.InDegree(uint32(u))+1 > s.words && g.OutDegree(uint32(u)) > 0 {
+			s.rowOf[u] = uint32(rows)
+			rows++
+		}
+	}
+	// Stored counters are read at random, one per in-edge: huge pages.
+	regs, mem := hugemem.Slice[uint64](rows * s.words)
 	s.c1 = regs
 	err := s.blocks(ctx, o.Workers, func(lo, hi int, _ *sketchScratch) {
 		for u := lo; u < hi; u++ {
-			row := s.c1[u*s.words : (u+1)*s.words]
-			s.insert(row, uint32(u))
-			in, _ := g.In(uint32(u))
-			for _, x := range in {
-				s.insert(row, x)
+			if k := s.rowOf[u]; k != noRow {
+				s.insertIn(s.c1[int(k)*s.words:int(k+1)*s.words], uint32(u))
 			}
 		}
 	})
@@ -121,12 +137,11 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 	}
 	out := make([]int, n)
 	err = s.blocks(ctx, o.Workers, func(lo, hi int, sc *sketchScratch) {
-		m := uint64(s.words) * 8
 		for v := lo; v < hi; v++ {
 			in, _ := g.In(uint32(v))
-			work := uint64(len(in))
+			work := len(in)
 			for _, u := range in {
-				work += uint64(g.InDegree(u))
+				work += g.InDegree(u)
 			}
 			if work <= m {
 				out[v] = sc.reacher.Reach2(uint32(v))
@@ -136,7 +151,11 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 			clear(buf)
 			s.insert(buf, uint32(v))
 			for _, u := range in {
-				maxBytes(buf, s.c1[int(u)*s.words:(int(u)+1)*s.words])
+				if k := s.rowOf[u]; k != noRow {
+					maxBytes(buf, s.c1[int(k)*s.words:int(k+1)*s.words])
+				} else {
+					s.insertIn(buf, u)
+				}
 			}
 			out[v] = max(0, int(math.Round(s.estimate(buf, sc.hist)))-1)
 		}
@@ -148,11 +167,15 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 	return out, nil
 }
 
+// noRow marks a node without a stored counter.
+const noRow = ^uint32(0)
+
 type sketcher struct {
 	g     *graph.Graph
 	p, q  uint     // precision, and q = 64 − p hash bits for the rank
 	words int      // m/8 uint64 words of 8 one-byte registers per counter
-	c1    []uint64 // node u's counter is c1[u·words : (u+1)·words]
+	rowOf []uint32 // rowOf[u] is u's stored counter c1(u), or noRow
+	c1    []uint64 // stored counter k is c1[k·words : (k+1)·words]
 }
 
 type sketchScratch struct {
@@ -209,6 +232,15 @@ func (s *sketcher) insert(row []uint64, x uint32) {
 	w, shift := &row[j>>3], (j&7)*8
 	if (*w>>shift)&0xff < r {
 		*w = *w&^(0xff<<shift) | r<<shift
+	}
+}
+
+// insertIn adds c1(u) = {u} ∪ In(u) to the counter row.
+func (s *sketcher) insertIn(row []uint64, u uint32) {
+	s.insert(row, u)
+	in, _ := s.g.In(u)
+	for _, x := range in {
+		s.insert(row, x)
 	}
 }
 
