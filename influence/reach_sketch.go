@@ -39,7 +39,8 @@ func SketchRSE(precision int) float64 { return 1.04 / math.Sqrt(float64(uint64(1
 type Reach2SketchOptions struct {
 	// Precision p gives m = 2^p registers per counter, in [4, 16]; zero means
 	// DefaultSketchPrecision. Memory is m bytes per account with at least
-	// m/8 followers, and 4 bytes per account.
+	// m/8 followers (and at least one followee), plus 8 bytes per account for
+	// the result.
 	Precision int
 	// Workers is the number of goroutines; zero means runtime.GOMAXPROCS(0).
 	// The result does not depend on it.
@@ -113,12 +114,15 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 	// Only followers with a large audience get a stored counter; the others'
 	// c1 is inserted element by element where it is needed (cheaper than a
 	// merge of m registers while it has fewer than m/8 elements).
-	s.rowOf = make([]uint32, n)
+	s.stored = make([]uint64, n/64+1)
+	s.before = make([]uint32, n/64+1)
 	rows := 0
 	for u := range n {
-		s.rowOf[u] = noRow
+		if u&63 == 0 {
+			s.before[u>>6] = uint32(rows)
+		}
 		if g.InDegree(uint32(u))+1 > s.words && g.OutDegree(uint32(u)) > 0 {
-			s.rowOf[u] = uint32(rows)
+			s.stored[u>>6] |= 1 << (u & 63)
 			rows++
 		}
 	}
@@ -127,8 +131,8 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 	s.c1 = regs
 	err := s.blocks(ctx, o.Workers, func(lo, hi int, _ *sketchScratch) {
 		for u := lo; u < hi; u++ {
-			if k := s.rowOf[u]; k != noRow {
-				s.insertIn(s.c1[int(k)*s.words:int(k+1)*s.words], uint32(u))
+			if k, ok := s.row(uint32(u)); ok {
+				s.insertIn(s.c1[k*s.words:(k+1)*s.words], uint32(u))
 			}
 		}
 	})
@@ -151,8 +155,8 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 			clear(buf)
 			s.insert(buf, uint32(v))
 			for _, u := range in {
-				if k := s.rowOf[u]; k != noRow {
-					maxBytes(buf, s.c1[int(k)*s.words:int(k+1)*s.words])
+				if k, ok := s.row(u); ok {
+					maxBytes(buf, s.c1[k*s.words:(k+1)*s.words])
 				} else {
 					s.insertIn(buf, u)
 				}
@@ -167,15 +171,16 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 	return out, nil
 }
 
-// noRow marks a node without a stored counter.
-const noRow = ^uint32(0)
-
 type sketcher struct {
 	g     *graph.Graph
-	p, q  uint     // precision, and q = 64 − p hash bits for the rank
-	words int      // m/8 uint64 words of 8 one-byte registers per counter
-	rowOf []uint32 // rowOf[u] is u's stored counter c1(u), or noRow
-	c1    []uint64 // stored counter k is c1[k·words : (k+1)·words]
+	p, q  uint // precision, and q = 64 − p hash bits for the rank
+	words int  // m/8 uint64 words of 8 one-byte registers per counter
+	// stored has bit u set when u has a stored counter c1(u); before[w]
+	// counts the stored counters of nodes below 64·w. Both are small enough
+	// to stay in cache, unlike a table of N row numbers.
+	stored []uint64
+	before []uint32
+	c1     []uint64 // stored counter k is c1[k·words : (k+1)·words]
 }
 
 type sketchScratch struct {
@@ -233,6 +238,16 @@ func (s *sketcher) insert(row []uint64, x uint32) {
 	if (*w>>shift)&0xff < r {
 		*w = *w&^(0xff<<shift) | r<<shift
 	}
+}
+
+// row returns the index of u's stored counter, if it has one.
+func (s *sketcher) row(u uint32) (int, bool) {
+	w, b := u>>6, uint64(1)<<(u&63)
+	word := s.stored[w]
+	if word&b == 0 {
+		return 0, false
+	}
+	return int(s.before[w]) + bits.OnesCount64(word&(b-1)), true
 }
 
 // insertIn adds c1(u) = {u} ∪ In(u) to the counter row.
