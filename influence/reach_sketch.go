@@ -13,7 +13,7 @@ import (
 )
 
 // Reach2 for every account at once, exactly (Reach2All) or estimated with
-// HyperLogLog counters (Reach2Sketch), and Reach2Auto to choose between them.
+// HyperLogLog counters (Reach2Sketch), and Reach2Every to choose between them.
 
 // DefaultSketchPrecision is the default p of Reach2Sketch: m = 2^p = 256
 // one-byte registers per counter, a relative standard error of 1.04/√256 =
@@ -148,6 +148,9 @@ func Reach2Sketch(ctx context.Context, g *graph.Graph, o Reach2SketchOptions) ([
 				work += g.InDegree(u)
 			}
 			if work <= m {
+				if sc.reacher == nil {
+					sc.reacher = NewReacher(g)
+				}
 				out[v] = sc.reacher.Reach2(uint32(v))
 				continue
 			}
@@ -186,7 +189,7 @@ type sketcher struct {
 type sketchScratch struct {
 	buf     []uint64
 	hist    []int
-	reacher *Reacher
+	reacher *Reacher // for the nodes counted exactly; made on first use
 }
 
 // blocks runs f over blocks of nodes on workers goroutines, each with its own
@@ -199,7 +202,7 @@ func (s *sketcher) blocks(ctx context.Context, workers int, f func(lo, hi int, s
 	var failed atomic.Bool
 	workers = max(1, min(workers, nblocks))
 	runChunks(workers, workers, func(int) {
-		sc := &sketchScratch{buf: make([]uint64, s.words), hist: make([]int, s.q+2), reacher: NewReacher(s.g)}
+		sc := &sketchScratch{buf: make([]uint64, s.words), hist: make([]int, s.q+2)}
 		for !failed.Load() {
 			b := int(next.Add(1) - 1)
 			if b >= nblocks {
