@@ -18,9 +18,10 @@ import (
 	"github.com/clout-cli/clout/graph/store/storetest"
 )
 
-// postState is a store whose transactions also keep posts (in memory, with
-// the transaction: a rolled-back page's posts are gone), so that the engine's
-// use of graph.PostSink is checked whatever the store itself keeps.
+// postState is a store whose transactions also keep the posts they write in
+// memory (with the transaction: a rolled-back page's posts are gone), so that
+// tests can read them as the engine gave them; the store's posts table gets
+// them too.
 type postState struct {
 	*store.Store
 	mu    sync.Mutex
@@ -47,7 +48,7 @@ func (s *postState) CrawlBegin(ctx context.Context) (graph.Sink, error) {
 
 func (t *postTx) Post(p graph.Post) error {
 	t.pending = append(t.pending, p)
-	return nil
+	return t.Tx.Post(p)
 }
 
 func (t *postTx) Commit() error {
@@ -69,7 +70,30 @@ func (s *postState) dump(t testing.TB) string {
 		lines = append(lines, fmt.Sprintf("post %s %s %s %s %v %d %q", p.Platform, p.ID, p.Author, p.At.Format(time.RFC3339), p.Hashtags, p.TextLen, p.Text))
 	}
 	sort.Strings(lines)
+	rows, err := s.DB().Query(`SELECT platform, post_id, coalesce(author, ''), coalesce(at, 0), kind, coalesce(parent_id, ''),
+		coalesce(hashtags, ''), text_len, coalesce(text, '') FROM post_rows ORDER BY platform, post_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pl, id, author, kind, parent, tags, text string
+		var at, n int64
+		if err := rows.Scan(&pl, &id, &author, &at, &kind, &parent, &tags, &n, &text); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, fmt.Sprintf("row %s %s %s %d %s %s %s %d %q", pl, id, author, at, kind, parent, tags, n, text))
+	}
 	return storetest.Dump(t, s.Store) + strings.Join(lines, "\n")
+}
+
+// storedPosts counts the rows of the posts table.
+func storedPosts(t testing.TB, s *store.Store) int {
+	var n int
+	if err := s.DB().QueryRow("SELECT count(*) FROM posts").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 type tagCase struct {
@@ -207,6 +231,9 @@ func TestTagCrawlMatches(t *testing.T) {
 			}
 			if !maps_equal(gotPosts, wantPosts) {
 				t.Errorf("posts: got %d, want %d", len(gotPosts), len(wantPosts))
+			}
+			if n := storedPosts(t, s.Store); n != len(wantPosts) {
+				t.Errorf("posts table: %d rows, want %d", n, len(wantPosts))
 			}
 			if len(wantPosts) == 0 {
 				t.Error("the case finds no posts")
