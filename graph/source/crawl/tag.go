@@ -155,6 +155,7 @@ func filterTagPage(t *task, pg *Page, room int) tagPage {
 	if len(drop) == 0 {
 		return out
 	}
+	defer func() { out.pg.Refs = keptRefs(pg.Refs, kept, out.pg.Edges) }()
 	// Accounts named only by dropped posts go with them: an author of a
 	// dropped post is no participant unless it wrote a kept one, and an
 	// account on the page is kept if a kept post or edge names it.
@@ -194,6 +195,27 @@ func filterTagPage(t *task, pg *Page, room int) tagPage {
 	for _, a := range pg.Accounts {
 		if !tainted[a.Key] || named[a.Key] {
 			out.pg.Accounts = append(out.pg.Accounts, a)
+		}
+	}
+	return out
+}
+
+// keptRefs are the refs a kept post or edge points at.
+func keptRefs(refs, kept []graph.Post, edges []graph.Edge) []graph.Post {
+	if len(refs) == 0 {
+		return nil
+	}
+	pointed := map[string]bool{}
+	for _, p := range kept {
+		pointed[p.Parent] = true
+	}
+	for _, e := range edges {
+		pointed[e.PostID] = true
+	}
+	var out []graph.Post
+	for _, r := range refs {
+		if pointed[r.ID] {
+			out = append(out, r)
 		}
 	}
 	return out

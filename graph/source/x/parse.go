@@ -210,7 +210,7 @@ func tweetsPage(env *envelope, subject string, found bool) (*crawl.Page, error) 
 				if !validID(a) {
 					a = ""
 				}
-				tl.pg.PostRecords = append(tl.pg.PostRecords, postOf(t, a))
+				tl.pg.Refs = append(tl.pg.Refs, postOf(t, a))
 			}
 		}
 	}
