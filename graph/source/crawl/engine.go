@@ -492,18 +492,8 @@ func (e *engine) plan(ctx context.Context) error {
 	e.have = nil
 	c := e.newCommit()
 	// The tag lists first: they are the seeds of a tag crawl.
-	if e.enabled(TagPosts) {
-		owners := e.cfg.Instances
-		if len(owners) == 0 {
-			owners = []string{""}
-		}
-		for _, tag := range e.cfg.Tags {
-			for _, o := range owners {
-				c.tasks = append(c.tasks, newTask{TagPosts, TagSubject(tag, o, e.cfg.Since, e.cfg.Until), o, 0})
-			}
-		}
-	} else if len(e.cfg.Tags) > 0 {
-		return fmt.Errorf("crawl %s: the platform cannot list the posts of a hashtag", e.platform)
+	if err := e.planTags(c); err != nil {
+		return err
 	}
 	var todo []acct
 	for k, pos := range e.known {
