@@ -259,6 +259,21 @@ func (e *engine) tagFilter(t *task, pg *Page) (tagPage, string) {
 	return tp, fmt.Sprintf("stopped at --max-posts %d", e.cfg.MaxPosts)
 }
 
+// tagLists are the stored subjects of cfg's tag lists.
+func tagLists(cfg Config) map[string]bool {
+	m := map[string]bool{}
+	owners := cfg.Instances
+	if len(owners) == 0 {
+		owners = []string{""}
+	}
+	for _, tag := range cfg.Tags {
+		for _, o := range owners {
+			m[TagSubject(tag, o, cfg.Since, cfg.Until)] = true
+		}
+	}
+	return m
+}
+
 // planTags adds the tag lists to c: one per tag and instance, at depth 0.
 // Callers hold commitMu.
 func (e *engine) planTags(c *commit) error {

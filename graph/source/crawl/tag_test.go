@@ -379,3 +379,49 @@ func TestTagRefs(t *testing.T) {
 		t.Errorf("%d tag posts and %d refs, want 7 and 7", tagged, refs)
 	}
 }
+
+// TestTagListsOfOtherRuns: a crawl walks only its own tag lists, and
+// --max-posts counts only their posts.
+func TestTagListsOfOtherRuns(t *testing.T) {
+	w := newWorld(31, 60, 3, 3)
+	s := newPostState(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	f := newFake(w, 3)
+	f.cancel = cancel
+	f.hook = func(n int) bool { return n == 2 }
+	if _, err := crawl.Run(ctx, s, f, crawl.Config{Tags: []string{"go"}, Depth: 1, Concurrency: 1}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted go crawl: %v", err)
+	}
+	cancel()
+	// Another tag, capped: the go list stays as it was, and its posts do
+	// not count against the cap.
+	f = newFake(w, 3)
+	if _, err := crawl.Run(context.Background(), s, f, crawl.Config{Tags: []string{"rust"}, MaxPosts: 5, Depth: 1, Concurrency: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if f.fetches["tag_posts go"] != 0 || f.fetches["tag_posts rust"] == 0 {
+		t.Errorf("fetches: %v", f.fetches)
+	}
+	var rust int
+	for _, p := range s.posts {
+		if slices.Contains(p.Hashtags, "rust") && !slices.Contains(p.Hashtags, "go") {
+			rust++
+		}
+	}
+	if rust == 0 {
+		t.Error("the rust crawl stored nothing: the go posts counted against its cap")
+	}
+	// The go crawl, run again, finishes its list.
+	f = newFake(w, 3)
+	if _, err := crawl.Run(context.Background(), s, f, crawl.Config{Tags: []string{"go"}, Depth: 1, Concurrency: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if f.fetches["tag_posts go"] == 0 {
+		t.Error("the go list was not resumed")
+	}
+	for _, p := range w.tagged["go"] {
+		if _, ok := s.posts[p]; !ok {
+			t.Fatalf("go post %s missing", p)
+		}
+	}
+}
