@@ -77,7 +77,8 @@ const Unknown int64 = -1
 // the platform's stable id (Bluesky DID, Mastodon username@domain, X numeric id,
 // or the label in an imported edge list). The other fields are mutable
 // attributes: an empty string or Unknown means "not given by this source" and
-// never overwrites a value already stored.
+// never overwrites a value already stored; otherwise the latest observation
+// (Seen) of each attribute wins.
 type Account struct {
 	Platform  string
 	Key       string
@@ -86,6 +87,12 @@ type Account struct {
 	Followers int64 // reported by the platform, Unknown if not given
 	Following int64
 	Posts     int64
+	// Seen is when the source observed these attributes, as the data says
+	// (twarc's retrieved_at, a tweet's created_at, a crawl's fetch); the
+	// zero time means unknown. Of several observations of one attribute the
+	// store keeps the latest, ties (unknown times too) broken by the larger
+	// value, so the result does not depend on the order sources are read.
+	Seen time.Time
 }
 
 // NewAccount returns an account with no attributes and unknown counts.

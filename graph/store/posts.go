@@ -22,6 +22,7 @@ var _ graph.PostSink = (*Tx)(nil)
 type postRow struct {
 	platform, id string
 	author       int64
+	authorKey    string // the author's key, which orders conflicting authors
 	at           int64
 	hasAt        bool
 	kind         graph.PostKind
@@ -31,39 +32,60 @@ type postRow struct {
 	text         string
 }
 
-// mergePost folds a later observation o of the same post into r. What r does
-// not know, o fills; what r knows stays (the first observation that knows a
-// field wins), so the stored post does not depend on how observations were
-// batched:
+// mergePost folds another observation o of the same post into r. What r
+// does not know, o fills; where both know a field and disagree, the choice
+// depends only on the two values, never on which came first, so the stored
+// post does not depend on the order or batching of observations:
 //
-//   - author, time, parent, hashtags, text: the first one given (non-empty);
-//   - kind: the first that is not original (original is also what a source
-//     says when it cannot tell);
-//   - text_len: the first that is not 0.
+//   - author: the one with the smaller account key;
+//   - time: the earliest;
+//   - kind: the most specific, repost > reply > quote > original (original
+//     is also what a source says when it cannot tell), and the parent of
+//     that observation; of equal kinds, the larger parent id;
+//   - text_len: the larger; text: the larger string;
+//   - hashtags: the first given (a post's tags come from its text, so two
+//     observations do not disagree on them).
 //
 // The UPDATE of writePosts applies the same rules to a stored row.
 func (r *postRow) mergePost(o *postRow) {
-	if r.author == 0 {
-		r.author = o.author
+	if o.author != 0 && (r.author == 0 || o.authorKey < r.authorKey) {
+		r.author, r.authorKey = o.author, o.authorKey
 	}
-	if !r.hasAt {
-		r.at, r.hasAt = o.at, o.hasAt
+	if o.hasAt && (!r.hasAt || o.at < r.at) {
+		r.at, r.hasAt = o.at, true
 	}
-	if r.kind == graph.Original {
+	switch rk, ok := kindRank(r.kind), kindRank(o.kind); {
+	case ok > rk:
 		r.kind = o.kind
-	}
-	if r.parent == "" {
+		if o.parent != "" {
+			r.parent = o.parent
+		}
+	case ok == rk && o.parent > r.parent:
 		r.parent = o.parent
 	}
 	if r.hashtags == "" {
 		r.hashtags = o.hashtags
 	}
-	if r.textLen == 0 {
-		r.textLen = o.textLen
+	r.textLen = max(r.textLen, o.textLen)
+	r.text = max(r.text, o.text)
+}
+
+// kindRank orders post kinds from least to most specific.
+func kindRank(k graph.PostKind) int {
+	switch k {
+	case graph.QuotePost:
+		return 1
+	case graph.ReplyPost:
+		return 2
+	case graph.RepostPost:
+		return 3
 	}
-	if r.text == "" {
-		r.text = o.text
-	}
+	return 0
+}
+
+// kindRankSQL is kindRank in SQL, of the kind column of table.
+func kindRankSQL(table string) string {
+	return "(CASE " + table + ".kind WHEN 'quote' THEN 1 WHEN 'reply' THEN 2 WHEN 'repost' THEN 3 ELSE 0 END)"
 }
 
 // postTags normalizes tags as graph.NormalizeHashtags does and joins them
@@ -104,7 +126,7 @@ func (t *Tx) Post(p graph.Post) error {
 		if err != nil {
 			return err
 		}
-		r.author = id
+		r.author, r.authorKey = id, p.Author
 	}
 	key := p.Platform + "\x00" + p.ID
 	if i, ok := t.postIdx[key]; ok {
@@ -157,14 +179,19 @@ func (t *Tx) writePosts(posts []postRow) (int64, error) {
 			}
 		}
 	}
-	const upsert = ` ON CONFLICT (platform, post_id) DO UPDATE SET
-		author = coalesce(posts.author, excluded.author),
-		at = coalesce(posts.at, excluded.at),
-		kind = CASE WHEN posts.kind = 'original' THEN excluded.kind ELSE posts.kind END,
-		parent_id = coalesce(posts.parent_id, excluded.parent_id),
+	rankOld, rankNew := kindRankSQL("posts"), kindRankSQL("excluded")
+	upsert := ` ON CONFLICT (platform, post_id) DO UPDATE SET
+		author = CASE WHEN posts.author IS NULL THEN excluded.author WHEN excluded.author IS NULL THEN posts.author
+			WHEN (SELECT key FROM accounts WHERE id = excluded.author) < (SELECT key FROM accounts WHERE id = posts.author) THEN excluded.author
+			ELSE posts.author END,
+		at = coalesce(min(posts.at, excluded.at), posts.at, excluded.at),
+		kind = CASE WHEN ` + rankNew + ` > ` + rankOld + ` THEN excluded.kind ELSE posts.kind END,
+		parent_id = CASE WHEN ` + rankNew + ` > ` + rankOld + ` THEN coalesce(excluded.parent_id, posts.parent_id)
+			WHEN ` + rankNew + ` = ` + rankOld + ` THEN coalesce(max(posts.parent_id, excluded.parent_id), posts.parent_id, excluded.parent_id)
+			ELSE posts.parent_id END,
 		hashtags = coalesce(posts.hashtags, excluded.hashtags),
-		text_len = CASE WHEN posts.text_len = 0 THEN excluded.text_len ELSE posts.text_len END,
-		text = coalesce(posts.text, excluded.text)`
+		text_len = max(posts.text_len, excluded.text_len),
+		text = coalesce(max(posts.text, excluded.text), posts.text, excluded.text)`
 	if _, err := t.insertRows("INSERT INTO posts (platform, post_id, author, at, kind, parent_id, hashtags, text_len, text) VALUES ",
 		"(?,?,?,?,?,?,?,?,?)", upsert, 9, args); err != nil {
 		return 0, err

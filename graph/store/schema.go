@@ -3,7 +3,7 @@ package store
 // SchemaVersion is the schema this clout writes; PRAGMA user_version holds the
 // version of a file. Older files are migrated in place, newer ones refused.
 // A test checks that it equals len(migrations).
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[i] takes a file from user_version i to i+1. Append only: a
 // shipped migration is never edited.
@@ -12,7 +12,19 @@ var migrations = []string{
 	crawlSchemaV2,
 	postsSchemaV3,
 	runsSchemaV4,
+	accountsSeenV5,
 }
+
+// accountsSeenV5 records when each account attribute was observed (Unix
+// seconds, NULL = unknown), so that of several observations the latest wins
+// whatever order they are read in (ties broken by the larger value).
+const accountsSeenV5 = `
+ALTER TABLE accounts ADD COLUMN handle_seen INTEGER;
+ALTER TABLE accounts ADD COLUMN name_seen INTEGER;
+ALTER TABLE accounts ADD COLUMN followers_seen INTEGER;
+ALTER TABLE accounts ADD COLUMN following_seen INTEGER;
+ALTER TABLE accounts ADD COLUMN posts_seen INTEGER;
+`
 
 // schemaV1 is the core model. Table and column names are part of clout's
 // interface (analysts open the file with sqlite3 or Datasette) and are

@@ -213,7 +213,9 @@ twitter|repost|3|1|1714979289|100|-|1
 	if st.NewFollows != 0 || st.Accounts != 0 {
 		t.Errorf("second write stats = %+v", st)
 	}
-	// Later attributes win; unknown ones leave stored values alone.
+	// Of two observations with no time, the larger value wins (so the order
+	// they were read in does not matter); unknown ones leave stored values
+	// alone.
 	write(t, s, []graph.Account{{Platform: "twitter", Key: "1", Handle: "alice2", Followers: graph.Unknown, Following: 5, Posts: graph.Unknown}}, nil)
 	got := dump(t, s)
 	if !strings.Contains(got, "twitter|1|alice2|Alice|10\n") {

@@ -158,8 +158,14 @@ type accountRow struct {
 	followers     int64
 	following     int64
 	posts         int64
-	hasAttributes bool
+	// When each attribute was observed (Unix seconds; unseen = unknown).
+	handleAt, nameAt, followersAt, followingAt, postsAt int64
+	hasAttributes                                       bool
 }
+
+// unseen is the observation time of an attribute whose time is unknown: older
+// than any known one.
+const unseen = -1 << 62
 
 type eventRow struct {
 	kind     graph.Kind
@@ -261,7 +267,8 @@ func (t *Tx) Account(a graph.Account) error {
 	row := t.newAcc[id]
 	if row == nil {
 		if row = t.updAcc[id]; row == nil {
-			row = &accountRow{followers: graph.Unknown, following: graph.Unknown, posts: graph.Unknown}
+			row = &accountRow{followers: graph.Unknown, following: graph.Unknown, posts: graph.Unknown,
+				handleAt: unseen, nameAt: unseen, followersAt: unseen, followingAt: unseen, postsAt: unseen}
 			t.updAcc[id] = row
 		}
 	}
@@ -271,20 +278,26 @@ func (t *Tx) Account(a graph.Account) error {
 
 func (r *accountRow) merge(a graph.Account) {
 	r.hasAttributes = true
-	if a.Handle != "" {
-		r.handle = a.Handle
+	at := int64(unseen)
+	if !a.Seen.IsZero() {
+		at = a.Seen.Unix()
 	}
-	if a.Name != "" {
-		r.name = a.Name
+	// Each attribute keeps its latest observation, ties broken by the larger
+	// value: a maximum, so the order observations arrive in does not matter.
+	if a.Handle != "" && (r.handle == "" || at > r.handleAt || at == r.handleAt && a.Handle > r.handle) {
+		r.handle, r.handleAt = a.Handle, at
 	}
-	if a.Followers >= 0 {
-		r.followers = a.Followers
+	if a.Name != "" && (r.name == "" || at > r.nameAt || at == r.nameAt && a.Name > r.name) {
+		r.name, r.nameAt = a.Name, at
 	}
-	if a.Following >= 0 {
-		r.following = a.Following
-	}
-	if a.Posts >= 0 {
-		r.posts = a.Posts
+	mergeCount(&r.followers, &r.followersAt, a.Followers, at)
+	mergeCount(&r.following, &r.followingAt, a.Following, at)
+	mergeCount(&r.posts, &r.postsAt, a.Posts, at)
+}
+
+func mergeCount(v, vAt *int64, n, at int64) {
+	if n >= 0 && (*v < 0 || at > *vAt || at == *vAt && n > *v) {
+		*v, *vAt = n, at
 	}
 }
 
@@ -588,6 +601,17 @@ func (t *Tx) insertRowsN(prefix, row, suffix string, cols, per int, args []any) 
 	return changed, nil
 }
 
+// unseenSQL is unseen as SQL: a NULL *_seen column is an unknown time.
+const unseenSQL = "-4611686018427387904"
+
+// seenAt is an observation time as stored: NULL when unknown.
+func seenAt(at int64) any {
+	if at == unseen {
+		return nil
+	}
+	return at
+}
+
 func nullString(s string) any {
 	if s == "" {
 		return nil
@@ -616,7 +640,8 @@ func (t *Tx) writeAccounts(newAcc, updAcc map[int64]*accountRow) error {
 			r := newAcc[id]
 			if r.hasAttributes {
 				full = append(full, id, r.platform, r.key, nullString(r.handle), nullString(r.name),
-					nullCount(r.followers), nullCount(r.following), nullCount(r.posts), t.now, t.now)
+					nullCount(r.followers), nullCount(r.following), nullCount(r.posts), t.now, t.now,
+					seenAt(r.handleAt), seenAt(r.nameAt), seenAt(r.followersAt), seenAt(r.followingAt), seenAt(r.postsAt))
 			} else {
 				bare = append(bare, id, r.platform, r.key)
 			}
@@ -626,15 +651,28 @@ func (t *Tx) writeAccounts(newAcc, updAcc map[int64]*accountRow) error {
 			"(?,?,?,"+now+","+now+")", "", 3, bare); err != nil {
 			return err
 		}
-		if _, err := t.insertRows("INSERT INTO accounts (id, platform, key, handle, name, followers_count, following_count, posts_count, first_seen, last_seen) VALUES ",
-			"(?,?,?,?,?,?,?,?,?,?)", "", 10, full); err != nil {
+		if _, err := t.insertRows("INSERT INTO accounts (id, platform, key, handle, name, followers_count, following_count, posts_count, first_seen, last_seen, "+
+			"handle_seen, name_seen, followers_seen, following_seen, posts_seen) VALUES ",
+			"(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", "", 15, full); err != nil {
 			return err
 		}
 	}
 	if len(updAcc) > 0 {
-		st, err := t.stmt(`UPDATE accounts SET handle = coalesce(?, handle), name = coalesce(?, name),
-			followers_count = coalesce(?, followers_count), following_count = coalesce(?, following_count),
-			posts_count = coalesce(?, posts_count), last_seen = ? WHERE id = ?`)
+		// Each attribute takes the new value when it is given and its
+		// observation is later than the stored one (or as late, and the
+		// value larger): the same maximum as accountRow.merge. SQLite
+		// evaluates every SET expression on the row as it was.
+		take := func(col, seen string, n int) string {
+			v, at := "?"+strconv.Itoa(n), "?"+strconv.Itoa(n+1)
+			atCmp, seenCmp := "coalesce("+at+", "+unseenSQL+")", "coalesce("+seen+", "+unseenSQL+")"
+			cond := "(" + v + " IS NOT NULL AND (" + col + " IS NULL OR " + atCmp + " > " + seenCmp + " OR (" +
+				atCmp + " = " + seenCmp + " AND " + v + " > " + col + ")))"
+			return col + " = CASE WHEN " + cond + " THEN " + v + " ELSE " + col + " END, " +
+				seen + " = CASE WHEN " + cond + " THEN " + at + " ELSE " + seen + " END"
+		}
+		st, err := t.stmt("UPDATE accounts SET " + take("handle", "handle_seen", 1) + ", " + take("name", "name_seen", 3) + ", " +
+			take("followers_count", "followers_seen", 5) + ", " + take("following_count", "following_seen", 7) + ", " +
+			take("posts_count", "posts_seen", 9) + ", last_seen = ?11 WHERE id = ?12")
 		if err != nil {
 			return err
 		}
@@ -645,8 +683,9 @@ func (t *Tx) writeAccounts(newAcc, updAcc map[int64]*accountRow) error {
 		sortInt64(ids)
 		for _, id := range ids {
 			r := updAcc[id]
-			if _, err := st.ExecContext(t.ctx, nullString(r.handle), nullString(r.name), nullCount(r.followers),
-				nullCount(r.following), nullCount(r.posts), t.now, id); err != nil {
+			if _, err := st.ExecContext(t.ctx, nullString(r.handle), seenAt(r.handleAt), nullString(r.name), seenAt(r.nameAt),
+				nullCount(r.followers), seenAt(r.followersAt), nullCount(r.following), seenAt(r.followingAt),
+				nullCount(r.posts), seenAt(r.postsAt), t.now, id); err != nil {
 				return fmt.Errorf("database %s: update account: %w", t.s.path, err)
 			}
 		}

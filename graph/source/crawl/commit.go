@@ -412,8 +412,14 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 	}
 
 	c.accounts = make([]graph.Account, 0, len(pg.Accounts)+len(pg.Found))
+	// What a page says of an account was true when it was fetched: of two
+	// crawls that saw it, the later one's attributes are kept.
+	fetched := time.Now()
 	for _, a := range pg.Accounts {
 		a.Platform = e.platform
+		if a.Seen.IsZero() {
+			a.Seen = fetched
+		}
 		c.accounts = append(c.accounts, a)
 	}
 	for _, k := range pg.Found {

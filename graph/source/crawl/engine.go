@@ -680,8 +680,12 @@ func (e *engine) profiles(ctx context.Context, keys []string) error {
 	e.commitMu.Lock()
 	defer e.commitMu.Unlock()
 	c := e.newCommit()
+	fetched := time.Now()
 	for _, a := range as {
 		a.Platform = e.platform
+		if a.Seen.IsZero() {
+			a.Seen = fetched
+		}
 		c.accounts = append(c.accounts, a)
 	}
 	c.profilesDone = keys

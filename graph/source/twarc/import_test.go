@@ -283,3 +283,26 @@ func fixtureLines(name string) ([][]byte, error) {
 	}
 	return out, nil
 }
+
+// Accounts carry when they were observed, as the data says: twarc's
+// retrieved_at where the line has it, else the tweet's created_at; so that
+// of several observations of one user the store keeps the latest.
+func TestAccountsCarryTheirObservationTime(t *testing.T) {
+	for _, tc := range []struct {
+		file, key string
+		want      time.Time
+	}{
+		{"flattened.jsonl", "2718660392", time.Date(2021, 4, 8, 19, 34, 32, 0, time.UTC)}, // __twarc.retrieved_at
+		{"v1.jsonl", erin, time.Date(2018, 10, 10, 20, 20, 0, 0, time.UTC)},               // the created_at of the first v1.1 tweet naming erin
+		{"followers.jsonl", "95500726", time.Date(2021, 10, 14, 19, 4, 49, 0, time.UTC)},  // a followers page's retrieved_at
+	} {
+		rec, _, err := importFile(t, tc.file, source.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rec.seen[tc.key]
+		if len(got) == 0 || !got[0].Equal(tc.want) {
+			t.Errorf("%s: account %s seen at %v, want %v", tc.file, tc.key, got, tc.want)
+		}
+	}
+}

@@ -34,6 +34,7 @@ type importer struct {
 	tags     []string                   // scratch for hashtags
 	postSent map[string]struct{}        // ids of the tweets sent as posts
 	done     []string                   // scratch: mention targets already emitted
+	seen     time.Time                  // when this line's user objects were observed
 }
 
 func newImporter(sink graph.Sink) *importer {
@@ -60,6 +61,15 @@ func (im *importer) line(b []byte) (msg string, err error) {
 	env, data, hasData, msg := decode(b)
 	if msg != "" {
 		return msg, nil
+	}
+	// The users of a line were observed when twarc retrieved it; without
+	// that, when its tweet was posted (what a v1.1 or flattened tweet says).
+	im.seen = time.Time{}
+	if env.Twarc != nil {
+		im.seen, _ = parseRetrieved(env.Twarc.RetrievedAt)
+	}
+	if im.seen.IsZero() {
+		im.seen, _ = parseAt(env.CreatedAt)
 	}
 	switch {
 	case hasData:
@@ -93,7 +103,7 @@ func (im *importer) user(u *obj) error {
 	}
 	im.users = append(im.users, u)
 	a := graph.NewAccount(platform, k)
-	a.Handle, a.Name = u.handle(), u.Name
+	a.Handle, a.Name, a.Seen = u.handle(), u.Name, im.seen
 	if m := u.PublicMetrics; m != nil {
 		a.Followers, a.Following, a.Posts = m.Followers.get(), m.Following.get(), m.Tweets.get()
 	} else {
@@ -247,6 +257,12 @@ func (im *importer) parseTime(s string) time.Time {
 		im.stats.badTime++
 	}
 	return t
+}
+
+// parseRetrieved reads twarc's retrieved_at ("2021-04-08T19:34:32+00:00").
+func parseRetrieved(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, s)
+	return t, err == nil
 }
 
 // parseAt is parseTime without the count: ok is false for a non-empty time

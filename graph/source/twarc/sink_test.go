@@ -3,6 +3,7 @@ package twarc
 import (
 	"errors"
 	"sort"
+	"time"
 
 	"github.com/clout-cli/clout/graph"
 )
@@ -10,6 +11,9 @@ import (
 // recorder is a graph.Sink that keeps everything it is sent.
 type recorder struct {
 	accounts []graph.Account
+	// seen[key] lists the observation times sent with key's accounts, which
+	// accounts leaves zero so the tests of attributes compare attributes.
+	seen     map[string][]time.Time
 	edges    []graph.Edge
 	posts    []graph.Post
 	failAt   int // fail the failAt-th call (1-based) when > 0
@@ -31,6 +35,11 @@ func (r *recorder) Account(a graph.Account) error {
 	if err := r.fail(); err != nil {
 		return err
 	}
+	if r.seen == nil {
+		r.seen = map[string][]time.Time{}
+	}
+	r.seen[a.Key] = append(r.seen[a.Key], a.Seen)
+	a.Seen = time.Time{}
 	r.accounts = append(r.accounts, a)
 	return nil
 }

@@ -114,7 +114,8 @@ type includes struct {
 
 // twarcMeta is the "__twarc" object twarc2 adds to every page it writes.
 type twarcMeta struct {
-	URL string `json:"url"`
+	URL         string `json:"url"`
+	RetrievedAt string `json:"retrieved_at"`
 }
 
 // envelope holds everything of a line except "data", whose type differs
