@@ -22,13 +22,15 @@ type EvaluateOptions struct {
 	// Split is the time that ends training and starts testing; or Train
 	// and Test give the two windows' lengths, ending at --until or at the
 	// last event.
-	Split   string
-	Train   string
-	Test    string
-	K       int
-	Format  string
-	Verbose bool
-	Now     func() time.Time
+	Split string
+	Train string
+	Test  string
+	K     int
+	// Measures chooses the measures as rank's --measures does.
+	Measures string
+	Format   string
+	Verbose  bool
+	Now      func() time.Time
 }
 
 func newEvaluateCmd(f *Factory) *cobra.Command {
@@ -50,7 +52,8 @@ weighting as the engagement layer). For each measure:
   n               accounts compared (those with a value for the measure)
 
 Every account of the selection counts, including those that received nothing
-(they tie at 0). received_before, the engagement received in the training
+(they tie at 0). --measures chooses as rank's does (the default leaves out the
+on-demand ones, "all" takes every one). received_before, the engagement received in the training
 window, is the persistence baseline a measure has to beat. Measures of the
 follow layer (followers, reach2) do not depend on the window.
 
@@ -80,6 +83,7 @@ Columns: measure,spearman,kendall,precision_at_k,n,k`,
 	fl.StringVar(&opts.Train, "train", "", "training window `length` (30d, 12h), before the test window")
 	fl.StringVar(&opts.Test, "test", "", "test window `length` (7d), ending at --until or after the last event")
 	fl.IntVar(&opts.K, "k", 100, "`k` of precision at k")
+	fl.StringVar(&opts.Measures, "measures", "", "measures to score (comma separated names, or all); default every measure but the on-demand ones")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the windows and timings to stderr")
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
@@ -219,7 +223,10 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		return err
 	}
 	cols := []namedValues{}
-	ms := allMeasures()
+	ms, err := pickMeasures(allMeasures(), opts.Measures)
+	if err != nil {
+		return err
+	}
 	for i := range ms {
 		vals, err := env.AllOf(ctx, &ms[i])
 		if err != nil {
@@ -227,7 +234,7 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		}
 		cols = append(cols, namedValues{ms[i].Name, vals})
 	}
-	if _, ok := findMeasure(ms, "received_before"); !ok {
+	if _, ok := findMeasure(allMeasures(), "received_before"); !ok {
 		cols = append(cols, namedValues{"received_before", before})
 	}
 	tgt := influence.NewScores(target)
