@@ -62,7 +62,7 @@ type Measure struct {
 // allMeasures lists every measure in column order. Groups are appended,
 // never reordered: the order is the CSV contract of `clout rank`.
 func allMeasures() []Measure {
-	return slices.Concat(coreMeasures(), engagementMeasures())
+	return slices.Concat(coreMeasures(), engagementMeasures(), structureMeasures())
 }
 
 // chooseMeasures resolves --measures: "" means every measure but the
@@ -329,6 +329,7 @@ func (e *MeasureEnv) AllInfos(ctx context.Context) ([]store.AccountInfo, error) 
 func always(string) bool         { return true }
 func onFollow(layer string) bool { return layer == "follow" || layer == "all" }
 func onEvents(layer string) bool { return layer == "engagement" || layer == "all" }
+func never(string) bool          { return false }
 
 // nodesOf returns 0..n-1.
 func allNodes(n int) []uint32 {
