@@ -57,7 +57,8 @@ chooses, as in rank: the default leaves out the on-demand ones, "all" takes
 every one). Besides them, the PageRank of
 the other layer is compared too when the database holds events
 (pagerank_follow when ranking engagement, pagerank_engagement when ranking
-follows). A measure empty for every account is left out, with a note.
+follows). A measure empty or equal for every account (it ranks no one above
+another) is left out, with a note.
 
 The table is the matrix of --stat; CSV, TSV and JSON are the long form, one
 row per pair of measures:
@@ -181,8 +182,13 @@ func compareColumns(ctx context.Context, env *MeasureEnv, measures []Measure, ot
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.Name, err)
 		}
-		if !slices.ContainsFunc(vals, func(v float64) bool { return !math.IsNaN(v) }) {
+		first := slices.IndexFunc(vals, func(v float64) bool { return !math.IsNaN(v) })
+		if first < 0 {
 			fmt.Fprintf(env.ErrOut, "note: %s is empty for every account; left out\n", m.Name)
+			continue
+		}
+		if !slices.ContainsFunc(vals, func(v float64) bool { return !math.IsNaN(v) && v != vals[first] }) {
+			fmt.Fprintf(env.ErrOut, "note: %s is %g for every account (it ranks no one above another); left out\n", m.Name, vals[first])
 			continue
 		}
 		cols = append(cols, namedValues{m.Name, vals})
