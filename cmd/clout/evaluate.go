@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +53,8 @@ weighting as the engagement layer). For each measure:
   n               accounts compared (those with a value for the measure)
 
 Every account of the selection counts, including those that received nothing
-(they tie at 0). --measures chooses as rank's does (the default leaves out the
+(they tie at 0). A measure equal for every account gets no precision_at_k
+(its top k would be the tie rule's). --measures chooses as rank's does (the default leaves out the
 on-demand ones, "all" takes every one). received_before, the engagement received in the training
 window, is the persistence baseline a measure has to beat. Measures of the
 follow layer (followers, reach2) do not depend on the window.
@@ -242,9 +244,18 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		{Name: "precision_at_k", Number: true}, {Name: "n", Number: true}, {Name: "k", Number: true}}}
 	for _, c := range cols {
 		a := influence.NewScores(c.vals).Agree(tgt, opts.K)
+		if constant(c.vals) {
+			a.TopK = math.NaN() // its top k would be the tie rule's, not the measure's
+		}
 		rep.Rows = append(rep.Rows, []Cell{c.name, floatCell(a.Spearman), floatCell(a.Kendall), floatCell(a.TopK), int64(a.N), int64(a.K)})
 	}
 	return rep.Render(opts.IO.Out, format)
+}
+
+// constant reports whether every non-empty value of v is the same.
+func constant(v []float64) bool {
+	first := slices.IndexFunc(v, func(x float64) bool { return !math.IsNaN(x) })
+	return first < 0 || !slices.ContainsFunc(v[first:], func(x float64) bool { return !math.IsNaN(x) && x != v[first] })
 }
 
 // inStrength is each node's weighted in-degree: the engagement it received.
