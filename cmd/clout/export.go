@@ -390,6 +390,8 @@ func writeFiles(errOut io.Writer, paths []string, write func([]io.Writer) error)
 		return err
 	}
 	for i, f := range tmps {
+		// CreateTemp makes files private; a report or export is for sharing.
+		f.Chmod(0o644)
 		if err := f.Close(); err != nil {
 			cleanup()
 			return fmt.Errorf("cannot write %s: %w", paths[i], err)

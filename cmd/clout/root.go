@@ -92,6 +92,7 @@ Data goes to stdout; progress, warnings and logs to stderr.`,
 		newExportCmd(f),
 		newRunsCmd(f),
 		newDiffCmd(f),
+		newReportCmd(f),
 		newVersionCmd(f),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false

@@ -81,7 +81,7 @@ h2 { font-size: 18px; margin: 0 0 10px; }
 .subtitle { color: var(--muted); margin: 0 0 20px; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; margin-bottom: 22px; }
 .fact { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
-.fact .v { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.fact .v { font-size: 18px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .fact .l { color: var(--muted); font-size: 13px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin-bottom: 18px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 18px; }
@@ -92,7 +92,7 @@ th { position: sticky; top: 0; background: #fff; cursor: pointer; user-select: n
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 th[aria-sort="descending"]::after { content: " ▼"; color: var(--accent); }
 th[aria-sort="ascending"]::after { content: " ▲"; color: var(--accent); }
-td.why { color: var(--muted); font-size: 13px; }
+td.why { color: var(--muted); font-size: 13px; min-width: 280px; }
 .scroll { overflow-x: auto; }
 .caption { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
 svg { display: block; width: 100%; height: auto; }
@@ -134,6 +134,16 @@ footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
 <footer>{{.Footer}}</footer>
 </main>
 <script>
+// What a browser test reads back from the rendered page: that the script
+// ran, how many rows and charts were drawn, and any script error.
+(function () {
+  var errors = 0;
+  window.addEventListener('error', function () { errors++; document.body.dataset.errors = String(errors); });
+  document.body.dataset.errors = '0';
+  document.body.dataset.rows = String(document.querySelectorAll('#top tbody tr').length);
+  document.body.dataset.charts = String(document.querySelectorAll('section.chart svg').length);
+  document.body.dataset.ready = '1';
+})();
 // Click a column header to sort the ranking by it (numbers as numbers,
 // empty cells last); click again to reverse.
 document.querySelectorAll('#top th').forEach(function (th, col) {
