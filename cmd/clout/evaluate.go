@@ -244,7 +244,7 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		{Name: "precision_at_k", Number: true}, {Name: "n", Number: true}, {Name: "k", Number: true}}}
 	for _, c := range cols {
 		a := influence.NewScores(c.vals).Agree(tgt, opts.K)
-		if constant(c.vals) {
+		if sameEverywhere(c.vals) {
 			a.TopK = math.NaN() // its top k would be the tie rule's, not the measure's
 		}
 		rep.Rows = append(rep.Rows, []Cell{c.name, floatCell(a.Spearman), floatCell(a.Kendall), floatCell(a.TopK), int64(a.N), int64(a.K)})
@@ -252,8 +252,8 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 	return rep.Render(opts.IO.Out, format)
 }
 
-// constant reports whether every non-empty value of v is the same.
-func constant(v []float64) bool {
+// sameEverywhere reports whether every non-empty value of v is the same.
+func sameEverywhere(v []float64) bool {
 	first := slices.IndexFunc(v, func(x float64) bool { return !math.IsNaN(x) })
 	return first < 0 || !slices.ContainsFunc(v[first:], func(x float64) bool { return !math.IsNaN(x) && x != v[first] })
 }
