@@ -220,7 +220,7 @@ func (s *Scores) Agree(t *Scores, k int) Agreement {
 		ry, dy, tiesY = ranks(t.v, ys, n)
 	}
 	r.Spearman = spearman(rx, ry, keep)
-	r.Kendall = kendallTauB(dx, dy, ys, tiesX, tiesY)
+	r.Kendall = kendallTauB(dx, dy, keep, kept, tiesX, tiesY)
 	r.K = min(k, kept)
 	if r.K >= 1 {
 		r.TopK = topKOverlap(xs, ys, n, r.K)
@@ -281,46 +281,64 @@ func spearman(rx, ry []float64, keep []bool) float64 {
 	return max(-1, min(1, sxy/math.Sqrt(sxx*syy)))
 }
 
-// kendallTauB is Knight's algorithm on dense ranks: order the pairs by
-// (x, y) with a counting sort of y's order into x's rank buckets, count the
-// pairs tied in both (n₃), then merge sort the y ranks in that order counting
-// exchanges (the discordant pairs). C − D = n₀ − n₁ − n₂ + n₃ − 2·exchanges.
-func kendallTauB(dx, dy []int32, ysAsc []int32, n1, n2 int64) float64 {
-	n := len(ysAsc)
-	n0 := int64(n) * int64(n-1) / 2
+// kendallTauB is Knight's algorithm on dense ranks: order the kept pairs by
+// (x, y) with an LSD radix sort of the packed keys x<<32 | y (sequential
+// passes, bytes on which every key agrees skipped), count the pairs tied in
+// both (n₃), then merge sort the y ranks in that order counting exchanges
+// (the discordant pairs). C − D = n₀ − n₁ − n₂ + n₃ − 2·exchanges.
+func kendallTauB(dx, dy []int32, keep []bool, kept int, n1, n2 int64) float64 {
+	n0 := int64(kept) * int64(kept-1) / 2
 	if n0 == n1 || n0 == n2 {
 		return math.NaN()
 	}
-	var levels int32
-	for _, i := range ysAsc {
-		levels = max(levels, dx[i]+1)
+	keys := make([]uint64, 0, kept)
+	for i := range dx {
+		if keep == nil || keep[i] {
+			keys = append(keys, uint64(dx[i])<<32|uint64(uint32(dy[i])))
+		}
 	}
-	start := make([]int32, levels+1)
-	for _, i := range ysAsc {
-		start[dx[i]+1]++
-	}
-	for l := range levels {
-		start[l+1] += start[l]
-	}
-	order := make([]int32, n)
-	for _, i := range ysAsc {
-		order[start[dx[i]]] = i
-		start[dx[i]]++
-	}
+	keys = radixSortUint64(keys, make([]uint64, len(keys)))
 	var n3, run int64
-	seq := make([]int32, n)
-	for p, i := range order {
-		seq[p] = dy[i]
-		if p > 0 && dx[i] == dx[order[p-1]] && dy[i] == dy[order[p-1]] {
+	seq := make([]int32, len(keys))
+	for p, k := range keys {
+		seq[p] = int32(uint32(k))
+		if p > 0 && k == keys[p-1] {
 			run++
 			n3 += run
 		} else {
 			run = 0
 		}
 	}
-	swaps := mergeCount(seq, order[:n]) // order is free now: scratch
+	swaps := mergeCount(seq, make([]int32, len(seq)))
 	t := float64(n0-n1-n2+n3-2*swaps) / math.Sqrt(float64(n0-n1)*float64(n0-n2))
 	return max(-1, min(1, t))
+}
+
+// radixSortUint64 sorts a (LSD, 8 bits a pass, buf of the same length as
+// scratch) and returns whichever slice holds the result.
+func radixSortUint64(a, buf []uint64) []uint64 {
+	var count [256]int
+	for shift := uint(0); shift < 64; shift += 8 {
+		clear(count[:])
+		for _, k := range a {
+			count[byte(k>>shift)]++
+		}
+		if len(a) == 0 || count[byte(a[0]>>shift)] == len(a) {
+			continue
+		}
+		pos := 0
+		for b, c := range count {
+			count[b] = pos
+			pos += c
+		}
+		for _, k := range a {
+			d := byte(k >> shift)
+			buf[count[d]] = k
+			count[d]++
+		}
+		a, buf = buf, a
+	}
+	return a
 }
 
 // mergeCount sorts a ascending (bottom-up merge sort, buf as scratch of the

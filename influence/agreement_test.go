@@ -185,3 +185,20 @@ func BenchmarkScoresAgree1M(b *testing.B) {
 		sx.Agree(sy, 100)
 	}
 }
+
+// BenchmarkScoresAgreeCounts1M: a continuous score against a heavy-tailed
+// count that is zero for most accounts, the usual pair in compare.
+func BenchmarkScoresAgreeCounts1M(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	x, y := make([]float64, 1_000_000), make([]float64, 1_000_000)
+	for i := range x {
+		x[i] = r.Float64()
+		if r.IntN(10) == 0 {
+			y[i] = math.Floor(1 / (1 - r.Float64()))
+		}
+	}
+	sx, sy := influence.NewScores(x), influence.NewScores(y)
+	for b.Loop() {
+		sx.Agree(sy, 100)
+	}
+}

@@ -52,10 +52,13 @@ flags as rank) and, for every pair of measures, how far they agree:
 
 This is the table Cha et al. ("Measuring user influence in Twitter: the
 million follower fallacy", ICWSM 2010) reported for followers, retweets and
-mentions, for the data at hand. Besides the measures of rank, the PageRank of
+mentions, for the data at hand. The measures are those of rank (--measures
+chooses, as in rank: the default leaves out the on-demand ones, "all" takes
+every one). Besides them, the PageRank of
 the other layer is compared too when the database holds events
 (pagerank_follow when ranking engagement, pagerank_engagement when ranking
-follows). A measure empty for every account is left out, with a note.
+follows). A measure empty or equal for every account (it ranks no one above
+another) is left out, with a note.
 
 The table is the matrix of --stat; CSV, TSV and JSON are the long form, one
 row per pair of measures:
@@ -73,7 +76,7 @@ row per pair of measures:
 	opts.Sel.register(cmd)
 	fl := cmd.Flags()
 	fl.IntVar(&opts.K, "k", 100, "`k` of the top-k overlap")
-	fl.StringVar(&opts.Measures, "measures", "", "compare only these `names` (comma separated; default every measure)")
+	fl.StringVar(&opts.Measures, "measures", "", "compare these `names` (comma separated), or all; default every measure but the on-demand ones")
 	fl.StringVar(&opts.Stat, "stat", "spearman", "statistic of the table's matrix: spearman, kendall or topk")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings to stderr")
@@ -108,7 +111,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 	if !slices.Contains(compareStats, stat) {
 		return usageErrorf("--stat %q: want spearman, kendall or topk", opts.Stat)
 	}
-	measures, err := selectMeasures(allMeasures(), opts.Measures)
+	measures, err := pickMeasures(allMeasures(), opts.Measures)
 	if err != nil {
 		return err
 	}
@@ -128,7 +131,8 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 	if l.Graph.N() == 0 {
 		return fmt.Errorf("database %s holds no accounts%s: import or crawl something first", opts.DB, platformNote(sel.Platform))
 	}
-	cols, err := compareColumns(ctx, env, measures, opts.Measures == "")
+	list := strings.ToLower(strings.TrimSpace(opts.Measures))
+	cols, err := compareColumns(ctx, env, measures, list == "" || list == "all")
 	if err != nil {
 		return err
 	}
@@ -150,23 +154,19 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 	return rep.Render(opts.IO.Out, format)
 }
 
-// selectMeasures returns the measures named in list (comma separated), in
-// list order, or every measure when list is empty.
-func selectMeasures(all []Measure, list string) ([]Measure, error) {
-	if strings.TrimSpace(list) == "" {
-		return all, nil
+// pickMeasures returns the measures --measures chooses, in list order:
+// "" every measure but the on-demand ones (as rank), "all" every measure,
+// else the comma-separated names.
+func pickMeasures(all []Measure, list string) ([]Measure, error) {
+	on, err := chooseMeasures(all, list, "")
+	if err != nil {
+		return nil, err
 	}
 	var out []Measure
-	for _, name := range strings.Split(list, ",") {
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name == "" {
-			continue
+	for i, m := range all {
+		if on[i] {
+			out = append(out, m)
 		}
-		m, ok := findMeasure(all, name)
-		if !ok {
-			return nil, usageErrorf("--measures: unknown measure %q: want some of %s", name, strings.Join(measureNames(all), ", "))
-		}
-		out = append(out, m)
 	}
 	return out, nil
 }
@@ -182,8 +182,13 @@ func compareColumns(ctx context.Context, env *MeasureEnv, measures []Measure, ot
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.Name, err)
 		}
-		if !slices.ContainsFunc(vals, func(v float64) bool { return !math.IsNaN(v) }) {
+		first := slices.IndexFunc(vals, func(v float64) bool { return !math.IsNaN(v) })
+		if first < 0 {
 			fmt.Fprintf(env.ErrOut, "note: %s is empty for every account; left out\n", m.Name)
+			continue
+		}
+		if !slices.ContainsFunc(vals, func(v float64) bool { return !math.IsNaN(v) && v != vals[first] }) {
+			fmt.Fprintf(env.ErrOut, "note: %s is %g for every account (it ranks no one above another); left out\n", m.Name, vals[first])
 			continue
 		}
 		cols = append(cols, namedValues{m.Name, vals})

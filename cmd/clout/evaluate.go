@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,13 +23,15 @@ type EvaluateOptions struct {
 	// Split is the time that ends training and starts testing; or Train
 	// and Test give the two windows' lengths, ending at --until or at the
 	// last event.
-	Split   string
-	Train   string
-	Test    string
-	K       int
-	Format  string
-	Verbose bool
-	Now     func() time.Time
+	Split string
+	Train string
+	Test  string
+	K     int
+	// Measures chooses the measures as rank's --measures does.
+	Measures string
+	Format   string
+	Verbose  bool
+	Now      func() time.Time
 }
 
 func newEvaluateCmd(f *Factory) *cobra.Command {
@@ -50,7 +53,9 @@ weighting as the engagement layer). For each measure:
   n               accounts compared (those with a value for the measure)
 
 Every account of the selection counts, including those that received nothing
-(they tie at 0). received_before, the engagement received in the training
+(they tie at 0). A measure equal for every account gets no precision_at_k
+(its top k would be the tie rule's). --measures chooses as rank's does (the default leaves out the
+on-demand ones, "all" takes every one). received_before, the engagement received in the training
 window, is the persistence baseline a measure has to beat. Measures of the
 follow layer (followers, reach2) do not depend on the window.
 
@@ -80,6 +85,7 @@ Columns: measure,spearman,kendall,precision_at_k,n,k`,
 	fl.StringVar(&opts.Train, "train", "", "training window `length` (30d, 12h), before the test window")
 	fl.StringVar(&opts.Test, "test", "", "test window `length` (7d), ending at --until or after the last event")
 	fl.IntVar(&opts.K, "k", 100, "`k` of precision at k")
+	fl.StringVar(&opts.Measures, "measures", "", "measures to score (comma separated names, or all); default every measure but the on-demand ones")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the windows and timings to stderr")
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
@@ -219,7 +225,10 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		return err
 	}
 	cols := []namedValues{}
-	ms := allMeasures()
+	ms, err := pickMeasures(allMeasures(), opts.Measures)
+	if err != nil {
+		return err
+	}
 	for i := range ms {
 		vals, err := env.AllOf(ctx, &ms[i])
 		if err != nil {
@@ -227,7 +236,7 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		}
 		cols = append(cols, namedValues{ms[i].Name, vals})
 	}
-	if _, ok := findMeasure(ms, "received_before"); !ok {
+	if _, ok := findMeasure(allMeasures(), "received_before"); !ok {
 		cols = append(cols, namedValues{"received_before", before})
 	}
 	tgt := influence.NewScores(target)
@@ -235,9 +244,18 @@ func runEvaluate(ctx context.Context, opts *EvaluateOptions) error {
 		{Name: "precision_at_k", Number: true}, {Name: "n", Number: true}, {Name: "k", Number: true}}}
 	for _, c := range cols {
 		a := influence.NewScores(c.vals).Agree(tgt, opts.K)
+		if sameEverywhere(c.vals) {
+			a.TopK = math.NaN() // its top k would be the tie rule's, not the measure's
+		}
 		rep.Rows = append(rep.Rows, []Cell{c.name, floatCell(a.Spearman), floatCell(a.Kendall), floatCell(a.TopK), int64(a.N), int64(a.K)})
 	}
 	return rep.Render(opts.IO.Out, format)
+}
+
+// sameEverywhere reports whether every non-empty value of v is the same.
+func sameEverywhere(v []float64) bool {
+	first := slices.IndexFunc(v, func(x float64) bool { return !math.IsNaN(x) })
+	return first < 0 || !slices.ContainsFunc(v[first:], func(x float64) bool { return !math.IsNaN(x) && x != v[first] })
 }
 
 // inStrength is each node's weighted in-degree: the engagement it received.

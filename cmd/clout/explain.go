@@ -21,10 +21,12 @@ type ExplainOptions struct {
 	Account string
 	Sel     SelectionFlags
 	// Top is how many in-neighbours are listed by their PageRank contribution.
-	Top     int
-	Format  string
-	Verbose bool
-	Now     func() time.Time
+	Top int
+	// Measures chooses the measures as rank's --measures does.
+	Measures string
+	Format   string
+	Verbose  bool
+	Now      func() time.Time
 }
 
 func newExplainCmd(f *Factory) *cobra.Command {
@@ -51,7 +53,8 @@ window, platform, PageRank parameters):
                counts the platform reported
 
 Coreness, community and the other measures of the list appear under
-"measure" as soon as rank has them. CSV, TSV and JSON carry the same rows:
+"measure" as soon as rank has them; --measures chooses as rank's does (the
+default leaves out the on-demand ones, "all" takes every one). CSV, TSV and JSON carry the same rows:
   section,item,value,share,percentile,rank,note`,
 		Example: `  clout explain dailykos.com
   clout explain @alice.bsky.social --layer engagement --since 30d
@@ -70,6 +73,7 @@ Coreness, community and the other measures of the list appear under
 	}
 	opts.Sel.register(cmd)
 	fl := cmd.Flags()
+	fl.StringVar(&opts.Measures, "measures", "", "measures to show (comma separated names, or all); default every measure but the on-demand ones")
 	fl.IntVar(&opts.Top, "top", 10, "list the `N` in-neighbours that contribute most to its PageRank")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings to stderr")
@@ -130,7 +134,10 @@ func runExplain(ctx context.Context, opts *ExplainOptions) error {
 	if acc.Name != "" {
 		rows = append(rows, explainRow{section: "account", item: "name", value: acc.Name})
 	}
-	ms := allMeasures()
+	ms, err := pickMeasures(allMeasures(), opts.Measures)
+	if err != nil {
+		return err
+	}
 	for i := range ms {
 		vals, err := env.AllOf(ctx, &ms[i])
 		if err != nil {
