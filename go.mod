@@ -3,6 +3,8 @@ module github.com/clout-cli/clout
 go 1.26.8
 
 require (
+	github.com/coder/websocket v1.8.15
+	github.com/klauspost/compress v1.20.4
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/spf13/cobra v1.10.2
