@@ -43,18 +43,16 @@ func (s *Stats) Skipped() int64 {
 
 // batch is what the listener holds between two commits.
 type batch struct {
-	posts    []graph.Post
-	edges    []graph.Edge
-	accounts []graph.Account
-	events   int   // messages read into this batch
-	cursor   int64 // the largest time_us read
+	posts  []graph.Post
+	edges  []graph.Edge
+	events int   // messages read into this batch
+	cursor int64 // the largest time_us read
 }
 
 func (b *batch) reset() {
 	clear(b.posts)
 	clear(b.edges)
-	clear(b.accounts)
-	b.posts, b.edges, b.accounts = b.posts[:0], b.edges[:0], b.accounts[:0]
+	b.posts, b.edges = b.posts[:0], b.edges[:0]
 	b.events = 0
 }
 
@@ -96,12 +94,10 @@ func (p *processor) message(ctx context.Context, data []byte) error {
 	case KindCommit:
 		return p.commit(ctx, &e)
 	case KindIdentity:
-		// A new handle of an account clout keeps data of.
-		if e.Identity.Handle != "" && p.known.has(e.DID) && isDID(e.DID) {
-			a := graph.NewAccount(Platform, e.DID)
-			a.Handle = e.Identity.Handle
-			p.b.accounts = append(p.b.accounts, a)
-		}
+		// Handles come from the profiles read for the accounts kept
+		// (getProfiles), not from here: applying an identity event only to
+		// accounts already met would make the stored handle depend on
+		// where a capture was interrupted.
 	case KindAccount:
 	default:
 		p.stats.Unknown.Add(1)

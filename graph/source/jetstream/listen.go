@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/clout-cli/clout/graph"
@@ -144,13 +145,16 @@ func Listen(ctx context.Context, st Store, cfg Config) (Summary, error) {
 	l := &listener{st: st, cfg: cfg, name: name, p: p, hyd: hyd, last: time.Now()}
 
 	runCtx := ctx
-	var stop context.CancelFunc
 	untilUS := int64(0)
+	var lastMsg atomic.Int64 // wall clock of the last message, Unix ns
+	lastMsg.Store(time.Now().UnixNano())
 	if !cfg.Until.IsZero() {
 		untilUS = cfg.Until.UnixMicro()
 		p.untilUS = untilUS
-		runCtx, stop = context.WithDeadline(ctx, cfg.Until.Add(cfg.UntilGrace))
+		var stop context.CancelFunc
+		runCtx, stop = context.WithCancel(ctx)
 		defer stop()
+		go watchUntil(runCtx, stop, cfg.Until, cfg.UntilGrace, &lastMsg)
 	}
 	resume := sum.Start
 	ccfg := clientConfig{endpoint: cfg.Endpoint, collections: Collections(), compress: cfg.Compress, userAgent: cfg.UserAgent,
@@ -162,6 +166,7 @@ func Listen(ctx context.Context, st Store, cfg Config) (Summary, error) {
 		}
 		return resume
 	}, func(data []byte) error {
+		lastMsg.Store(time.Now().UnixNano())
 		if err := p.message(runCtx, data); err != nil {
 			return err
 		}
@@ -193,6 +198,26 @@ func Listen(ctx context.Context, st Store, cfg Config) (Summary, error) {
 		err = ctx.Err()
 	}
 	return sum, err
+}
+
+// watchUntil ends a capture whose stream went quiet past until: once the
+// wall clock is grace past it and no message came for grace. A replay of an
+// earlier hour (--since, --until in the past) ends on the stream's own time
+// instead, however late it runs.
+func watchUntil(ctx context.Context, stop context.CancelFunc, until time.Time, grace time.Duration, lastMsg *atomic.Int64) {
+	t := time.NewTicker(min(grace/4, time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if now.After(until.Add(grace)) && now.Sub(time.Unix(0, lastMsg.Load())) > grace {
+				stop()
+				return
+			}
+		}
+	}
 }
 
 func withDefaults(cfg Config) Config {
@@ -280,11 +305,6 @@ func (l *listener) commit(ctx context.Context) error {
 }
 
 func (l *listener) write(tx Tx, b *batch) error {
-	for _, a := range b.accounts {
-		if err := tx.Account(a); err != nil {
-			return err
-		}
-	}
 	if ps, ok := tx.(graph.PostSink); ok {
 		for _, p := range b.posts {
 			if err := ps.Post(p); err != nil {
