@@ -42,7 +42,7 @@ func chat() (*jetstreamtest.Builder, time.Time) {
 	b.Post(dave, "qt", "quoting Q1", jetstreamtest.PostOpts{Quote: q1})
 	b.Post(erin, "qm", "with a picture", jetstreamtest.PostOpts{QuoteMedia: a1})
 	b.Post(erin, "bad", "", jetstreamtest.PostOpts{ExtraFields: map[string]any{"text": 42}}) // unexpected shape
-	b.Commit(bob, "create", "app.bsky.feed.like", "l3", map[string]any{"createdAt": "x"})  // no subject
+	b.Commit(bob, "create", "app.bsky.feed.like", "l3", map[string]any{"createdAt": "x"})    // no subject
 	b.Identity(bob, "bob.example")
 	b.Account(erin, true)
 	b.Commit(carol, "delete", "app.bsky.feed.like", "l1", nil)
@@ -235,6 +235,8 @@ type crashStore struct {
 	*store.Store
 	commits *atomic.Int64
 	failAt  int64
+	// crashed: the process is dead, every later transaction fails.
+	crashed atomic.Bool
 }
 
 type crashTx struct {
@@ -251,10 +253,17 @@ func (c *crashTx) Commit() error {
 }
 
 func (c *crashStore) ListenBegin(ctx context.Context) (graph.Sink, error) {
+	if c.crashed.Load() {
+		return nil, errCrash
+	}
 	sink, err := c.Store.ListenBegin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	n := c.commits.Add(1)
-	return &crashTx{Tx: sink.(*store.Tx), crash: c.failAt > 0 && n == c.failAt}, nil
+	crash := c.failAt > 0 && n == c.failAt
+	if crash {
+		c.crashed.Store(true)
+	}
+	return &crashTx{Tx: sink.(*store.Tx), crash: crash}, nil
 }
