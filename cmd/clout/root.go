@@ -84,6 +84,7 @@ Data goes to stdout; progress, warnings and logs to stderr.`,
 		newReachCmd(f),
 		newStatsCmd(f),
 		newCrawlCmd(f),
+		newListenCmd(f),
 		newVersionCmd(f),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = false
