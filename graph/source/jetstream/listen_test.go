@@ -267,3 +267,57 @@ func (c *crashStore) ListenBegin(ctx context.Context) (graph.Sink, error) {
 	}
 	return &crashTx{Tx: sink.(*store.Tx), crash: crash}, nil
 }
+
+// TestListenKeptSetBeyondMemory bounds the recent kept posts to one and
+// commits after every message: decisions then come from the Bloom filter
+// and the posts table, and must be the same.
+func TestListenKeptSetBeyondMemory(t *testing.T) {
+	b, end := chat()
+	srv := jetstreamtest.New(b.Msgs, Dictionary())
+	defer srv.Close()
+	ref := openStore(t)
+	if _, err := Listen(context.Background(), ref, testConfig(srv, end)); err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t)
+	cfg := testConfig(srv, end)
+	cfg.RecentPosts, cfg.CommitEvents = 1, 1
+	st := &Stats{}
+	cfg.Stats = st
+	if _, err := Listen(context.Background(), s, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := dump(t, s), dump(t, ref); got != want {
+		t.Errorf("with one recent post in memory:\n%s\nwant:\n%s", got, want)
+	}
+	if st.Lookups.Load() == 0 {
+		t.Error("the posts table was never asked")
+	}
+}
+
+// TestListenReplacesASilentConnection: a connection that sends nothing for
+// IdleTimeout is replaced, and the capture goes on from its cursor.
+func TestListenReplacesASilentConnection(t *testing.T) {
+	b, _ := chat()
+	srv := jetstreamtest.New(b.Msgs[:5], Dictionary())
+	defer srv.Close()
+	s := openStore(t)
+	cfg := testConfig(srv, time.Time{})
+	cfg.IdleTimeout = 50 * time.Millisecond
+	st := &Stats{}
+	cfg.Stats = st
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	if _, err := Listen(ctx, s, cfg); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Listen = %v, want the context's end", err)
+	}
+	if st.Reconnects.Load() == 0 || srv.Connections() < 2 {
+		t.Errorf("%d reconnects, %d connections: the silent connection was kept", st.Reconnects.Load(), srv.Connections())
+	}
+	if c := srv.Cursors(); len(c) < 2 || c[1] == "" {
+		t.Errorf("cursors %q: the second connection did not resume", c)
+	}
+	if n := storetest.Query(t, s, "SELECT count(*) FROM posts"); len(n) != 1 || n[0] != "2" {
+		t.Errorf("posts kept: %v, want 2 (what was read before Ctrl-C is committed)", n)
+	}
+}
