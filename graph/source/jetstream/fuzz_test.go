@@ -2,6 +2,7 @@ package jetstream
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -30,6 +31,15 @@ func FuzzParseMessage(f *testing.F) {
 		p.kept.add("at://did:plc:alice/app.bsky.feed.post/q1")
 		if err := p.message(context.Background(), data); err != nil {
 			t.Fatalf("message: %v", err)
+		}
+		// The one-pass decoding keeps exactly what the exact path keeps.
+		slow := &processor{tags: p.tags, kept: newKeptSet(10, nil, Platform), stats: &Stats{}, known: newRecentSet(10), slow: true}
+		slow.kept.add("at://did:plc:alice/app.bsky.feed.post/q1")
+		if err := slow.message(context.Background(), data); err != nil {
+			t.Fatalf("message (exact path): %v", err)
+		}
+		if !reflect.DeepEqual(p.b, slow.b) || st.Seen.Load() != slow.stats.Seen.Load() {
+			t.Fatalf("one-pass and exact decoding differ:\n%+v\n%+v", p.b, slow.b)
 		}
 		e, err := ParseEvent(data)
 		if err != nil {

@@ -70,29 +70,43 @@ type processor struct {
 	fresh []string
 	// untilUS ends the capture at the first event stamped at or after it.
 	untilUS int64
+	// slow takes the exact path for every message (tests compare).
+	slow bool
 }
 
 // message handles one message of the stream.
 func (p *processor) message(ctx context.Context, data []byte) error {
-	e, err := ParseEvent(data)
-	if err == nil && p.untilUS > 0 && e.TimeUS >= p.untilUS {
+	var e Event
+	var rec *wireRecord
+	w, ok := decodeWire(data)
+	if ok && !p.slow {
+		e = w.event()
+		if w.Commit != nil {
+			rec = w.Commit.Record
+		}
+	} else {
+		var err error
+		if e, err = ParseEvent(data); err != nil {
+			p.stats.Seen.Add(1)
+			p.b.events++
+			if errors.Is(err, ErrNotJSON) {
+				p.stats.NotJSON.Add(1)
+			} else {
+				p.stats.BadEvent.Add(1)
+			}
+			return nil
+		}
+	}
+	if p.untilUS > 0 && e.TimeUS >= p.untilUS {
 		return errUntil
 	}
 	p.stats.Seen.Add(1)
 	p.b.events++
-	if err != nil {
-		if errors.Is(err, ErrNotJSON) {
-			p.stats.NotJSON.Add(1)
-		} else {
-			p.stats.BadEvent.Add(1)
-		}
-		return nil
-	}
 	p.b.cursor = max(p.b.cursor, e.TimeUS)
 	p.stats.LastTimeUS.Store(e.TimeUS)
 	switch e.Kind {
 	case KindCommit:
-		return p.commit(ctx, &e)
+		return p.commit(ctx, &e, rec)
 	case KindIdentity:
 		// Handles come from the profiles read for the accounts kept
 		// (getProfiles), not from here: applying an identity event only to
@@ -105,7 +119,9 @@ func (p *processor) message(ctx context.Context, data []byte) error {
 	return nil
 }
 
-func (p *processor) commit(ctx context.Context, e *Event) error {
+// commit handles a commit event; rec is its decoded record, or nil when the
+// message took the exact path (e.Commit.Record then holds it raw).
+func (p *processor) commit(ctx context.Context, e *Event, rec *wireRecord) error {
 	c := e.Commit
 	switch c.Collection {
 	case CollectionPost, CollectionRepost, CollectionLike:
@@ -124,9 +140,25 @@ func (p *processor) commit(ctx context.Context, e *Event) error {
 	var err error
 	switch c.Collection {
 	case CollectionPost:
-		err = p.post(ctx, e)
+		var post Post
+		if rec != nil {
+			post, err = rec.post()
+		} else {
+			post, err = ParsePost(c.Record)
+		}
+		if err == nil {
+			err = p.post(ctx, e, &post)
+		}
 	default:
-		err = p.subject(ctx, e)
+		var s Subject
+		if rec != nil {
+			s, err = rec.subject()
+		} else {
+			s, err = ParseSubject(c.Record)
+		}
+		if err == nil {
+			err = p.subject(ctx, e, s)
+		}
 	}
 	if errors.Is(err, ErrBadRecord) {
 		p.stats.BadRecord.Add(1)
@@ -138,11 +170,8 @@ func (p *processor) commit(ctx context.Context, e *Event) error {
 // post keeps a post that carries a wanted tag, or replies to (in the thread
 // of) or quotes a kept post, with the events it makes: reply → the parent's
 // author, quote → the quoted post's author, mention → each mentioned account.
-func (p *processor) post(ctx context.Context, e *Event) error {
-	rec, err := ParsePost(e.Commit.Record)
-	if err != nil {
-		return err
-	}
+func (p *processor) post(ctx context.Context, e *Event, rec *Post) error {
+	var err error
 	keep := slices.ContainsFunc(rec.Tags, func(t string) bool { return slices.Contains(p.tags, t) })
 	for _, ref := range []string{rec.ReplyParent, rec.ReplyRoot, rec.Quote} {
 		if keep {
@@ -196,11 +225,7 @@ func (p *processor) post(ctx context.Context, e *Event) error {
 // repost seen by both is stored once; the repost itself is kept as a post
 // of kind repost, with its time), like liker → author (PostID the liked
 // post, At the like's time).
-func (p *processor) subject(ctx context.Context, e *Event) error {
-	s, err := ParseSubject(e.Commit.Record)
-	if err != nil {
-		return err
-	}
+func (p *processor) subject(ctx context.Context, e *Event, s Subject) error {
 	author := postDID(s.URI)
 	if author == "" {
 		return nil

@@ -75,6 +75,11 @@ func ParsePost(raw []byte) (Post, error) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return Post{}, fmt.Errorf("%w: post: %v", ErrBadRecord, err)
 	}
+	return r.post()
+}
+
+// post reads the decoded record.
+func (r *rawPost) post() (Post, error) {
 	if r.Type != "" && r.Type != CollectionPost {
 		return Post{}, fmt.Errorf("%w: post record of $type %q", ErrBadRecord, r.Type)
 	}
