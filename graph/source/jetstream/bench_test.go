@@ -53,6 +53,9 @@ func listenSynthetic(tb testing.TB, dir string, g *jetstreamtest.Synthetic, rate
 	defer s.Close()
 	st := &Stats{}
 	cfg := Config{Tags: []string{"bench"}, Endpoint: srv.URL, Until: end, Compress: compress, Stats: st}
+	if n, err := strconv.Atoi(os.Getenv("CLOUT_LISTEN_RECENT")); err == nil && n > 0 {
+		cfg.RecentPosts, cfg.RecentAccounts = n, n
+	}
 	done := make(chan struct{})
 	if sample != nil {
 		go func() {
@@ -111,10 +114,19 @@ func BenchmarkListen(b *testing.B) {
 // fast as possible), with heap and RSS sampled every 5 s:
 //
 //	CLOUT_LISTEN_SOAK=3000000 go test ./graph/source/jetstream -run Soak -v -timeout 1h
+//
+// CLOUT_LISTEN_TAGEVERY=K tags 1 post in K (default 20: about 9% of the
+// stream is kept, far more than a real chat); CLOUT_LISTEN_RECENT=N bounds
+// the in-memory sets (default 100,000 each); CLOUT_LISTEN_COMPRESS=1
+// compresses (the stream is then held in memory and compressed first).
 func TestListenSoak(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("CLOUT_LISTEN_SOAK"))
 	if n <= 0 {
 		t.Skip("set CLOUT_LISTEN_SOAK=N to run")
+	}
+	g := synthetic(n)
+	if k, err := strconv.Atoi(os.Getenv("CLOUT_LISTEN_TAGEVERY")); err == nil && k > 0 {
+		g.TagEvery = k
 	}
 	rate := 20000.0
 	if r := os.Getenv("CLOUT_LISTEN_RATE"); r != "" {
@@ -125,7 +137,8 @@ func TestListenSoak(t *testing.T) {
 	var last int64
 	var lastAt time.Time = start
 	var heaps, rsss []float64
-	r := listenSynthetic(t, t.TempDir(), synthetic(n), rate, compress, func(st *Stats) {
+	dir := t.TempDir()
+	r := listenSynthetic(t, dir, g, rate, compress, func(st *Stats) {
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		now := time.Now()
@@ -151,6 +164,9 @@ func TestListenSoak(t *testing.T) {
 		h := heaps[len(heaps)/2:]
 		r := rsss[len(rsss)/2:]
 		t.Logf("second half: heap %.1f-%.1f MB, rss %.1f-%.1f MB", minOf(h), maxOf(h), minOf(r), maxOf(r))
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "bench.db")); err == nil {
+		t.Logf("database: %.1f MB", float64(fi.Size())/1e6)
 	}
 	if int(st.Seen.Load()) != n {
 		t.Errorf("read %d events of %d", st.Seen.Load(), n)
