@@ -166,6 +166,7 @@ func runListen(ctx context.Context, opts *ListenOptions) error {
 	}
 	defer s.Close()
 
+	posts0, events0 := storedCounts(ctx, s)
 	var lastSeen int64
 	var lastAt time.Duration
 	var rate float64
@@ -186,8 +187,9 @@ func runListen(ctx context.Context, opts *ListenOptions) error {
 	})
 	sum, err := jetstream.Listen(ctx, s, cfg)
 	prog.Stop()
-	kept := fmt.Sprintf("%d events read, %d posts and %d interaction events kept, %d messages skipped as malformed or unknown, %d profiles read",
-		stats.Seen.Load(), stats.Posts.Load(), stats.Edges.Load(), stats.Skipped(), stats.Hydrated.Load())
+	posts1, events1 := storedCounts(context.WithoutCancel(ctx), s)
+	kept := fmt.Sprintf("%d events read, %d posts and %d interaction events kept (%d posts and %d events new to the database), %d messages skipped as malformed or unknown, %d profiles read",
+		stats.Seen.Load(), stats.Posts.Load(), stats.Edges.Load(), posts1-posts0, events1-events0, stats.Skipped(), stats.Hydrated.Load())
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err(), "listen interrupted after %s: %s; saved in %s up to %s. Run the same command again to resume from there (Jetstream keeps about a day)",
@@ -198,6 +200,14 @@ func runListen(ctx context.Context, opts *ListenOptions) error {
 	fmt.Fprintf(opts.IO.ErrOut, "listened for %s for %s: %s; saved in %s up to %s\n",
 		tagList(tags), now().Sub(start).Round(time.Second), kept, opts.DB, cursorTime(sum.Cursor))
 	return nil
+}
+
+// storedCounts is how many posts and events the database holds, for the
+// summary: what the stream kept counts events read twice around a
+// reconnect, the database holds them once.
+func storedCounts(ctx context.Context, s *store.Store) (posts, events int64) {
+	s.DB().QueryRowContext(ctx, "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM events)").Scan(&posts, &events)
+	return posts, events
 }
 
 func tagList(tags []string) string {

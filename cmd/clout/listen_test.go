@@ -47,7 +47,7 @@ func TestListenCapturesAChat(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("listen exited %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "4 posts and 5 interaction events kept, 1 messages skipped") || !strings.Contains(errOut, "3 profiles read") {
+	if !strings.Contains(errOut, "4 posts and 5 interaction events kept (4 posts and 5 events new to the database), 1 messages skipped") || !strings.Contains(errOut, "3 profiles read") {
 		t.Errorf("summary: %s", errOut)
 	}
 	s, err := store.Open(context.Background(), db, store.Options{MustExist: true})
