@@ -85,7 +85,7 @@ shape is counted and skipped.`,
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "keep the conversation of hashtag `TAG` (with or without '#'; repeat for several)")
-	fl.DurationVar(&opts.For, "for", 0, "stop after this long (e.g. 1h, 90m)")
+	fl.DurationVar(&opts.For, "for", 0, "capture until this long from now (e.g. 1h, 90m), in the stream's time: a resumed capture first catches up")
 	fl.StringVar(&opts.Until, "until", "", "stop when the stream reaches `TIME` (RFC 3339, YYYY-MM-DD, Unix seconds, or an age like 2h, that long ago)")
 	fl.StringVar(&opts.Since, "since", "", "start a capture of these tags at `TIME` (Jetstream keeps about a day); a resumed capture goes on from where it stopped")
 	fl.BoolVar(&opts.Compress, "compress", false, "ask for zstd-compressed frames (about half the bandwidth)")
