@@ -51,6 +51,13 @@ func (h *hydrator) add(keys []string) {
 	}
 }
 
+// pending is how many accounts wait for their profile.
+func (h *hydrator) pending() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.wait)
+}
+
 // close stops the hydrator; with finish, after the queue is read.
 func (h *hydrator) close(ctx context.Context, finish bool) {
 	h.quit <- finish

@@ -188,6 +188,9 @@ func Listen(ctx context.Context, st Store, cfg Config) (Summary, error) {
 		// At the end of the capture the profiles still queued are read; on
 		// Ctrl-C they are left for the next run (see Store's unprofiled
 		// accounts).
+		if n := hyd.pending(); err == nil && n > 0 && cfg.Logf != nil {
+			cfg.Logf("reading the profiles of %d more accounts (Ctrl-C leaves them for the next run)", n)
+		}
 		hyd.close(ctx, err == nil)
 	}
 	sum.Cursor = l.committed
