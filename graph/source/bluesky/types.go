@@ -130,3 +130,25 @@ const typeThreadViewPost = "app.bsky.feed.defs#threadViewPost"
 type profiles struct {
 	Profiles []profile `json:"profiles"`
 }
+
+// searchPosts is the output of app.bsky.feed.searchPosts: posts only
+// (postView), no reposts. hitsTotal "may be rounded/truncated"; older
+// servers wrote it hits_total.
+type searchPosts struct {
+	Posts     []postView `json:"posts"`
+	Cursor    string     `json:"cursor"`
+	HitsTotal *int64     `json:"hitsTotal"`
+	HitsOld   *int64     `json:"hits_total"`
+}
+
+// sessionOutput is the output of com.atproto.server.createSession and
+// refreshSession (lexicons/com/atproto/server/createSession.json): the
+// tokens are held as secrets from the moment they are decoded.
+type sessionOutput struct {
+	AccessJwt  Secret `json:"accessJwt"`
+	RefreshJwt Secret `json:"refreshJwt"`
+	Handle     string `json:"handle"`
+	DID        string `json:"did"`
+	Active     *bool  `json:"active"`
+	Status     string `json:"status"`
+}
