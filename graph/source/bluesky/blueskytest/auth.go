@@ -50,11 +50,11 @@ const (
 // authState is the server's session bookkeeping (guarded by Server.mu).
 type authState struct {
 	cfg       Auth
-	n         int               // tokens issued
-	access    map[string]int    // live access token → uses left (-1: unlimited)
-	refresh   map[string]bool   // live refresh token
-	issued    []string          // every token ever issued
-	leaked    map[string]int    // non-search methods that got an Authorization header
+	n         int             // tokens issued
+	access    map[string]int  // live access token → uses left (-1: unlimited)
+	refresh   map[string]bool // live refresh token
+	issued    []string        // every token ever issued
+	leaked    map[string]int  // non-search methods that got an Authorization header
 	logins    int
 	refreshes int
 }
