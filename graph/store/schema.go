@@ -3,13 +3,14 @@ package store
 // SchemaVersion is the schema this clout writes; PRAGMA user_version holds the
 // version of a file. Older files are migrated in place, newer ones refused.
 // A test checks that it equals len(migrations).
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[i] takes a file from user_version i to i+1. Append only: a
 // shipped migration is never edited.
 var migrations = []string{
 	schemaV1,
 	crawlSchemaV2,
+	postsSchemaV3,
 }
 
 // schemaV1 is the core model. Table and column names are part of clout's

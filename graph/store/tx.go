@@ -45,6 +45,10 @@ type Tx struct {
 	updAcc  map[int64]*accountRow
 	follows []uint64 // src<<32 | dst
 	events  []eventRow
+	// posts are the distinct posts received since the last flush, postIdx
+	// their index by platform and id (posts.go).
+	posts   []postRow
+	postIdx map[string]int
 	// eventFloor is the largest event id before this Tx: anonymous events
 	// (no post id) repeated within one transaction add up their counts,
 	// while one already stored before is left alone, so importing a file
@@ -122,6 +126,7 @@ type batch struct {
 	follows        []uint64
 	events         []eventRow
 	eventsBulk     bool // write events with writeEventsBulk
+	posts          []postRow
 }
 
 // writer executes a Tx's batches in order on a second goroutine. Only one
@@ -131,7 +136,7 @@ type writer struct {
 	done chan struct{}
 	err  error // first error; read only after done is closed
 	// counts of rows stored, added to the Tx's stats at the end
-	newFollows, newEvents int64
+	newFollows, newEvents, newPosts int64
 }
 
 // TxStats counts what a Tx received and what it stored.
@@ -143,6 +148,8 @@ type TxStats struct {
 	NewEvents   int64 // interaction events stored (or merged into one of this Tx)
 	SeenFollows int64 // follow edges received
 	SeenEvents  int64 // interaction events received
+	Posts       int64 // posts received
+	NewPosts    int64 // posts stored that were not there before
 }
 
 type accountRow struct {
@@ -326,7 +333,8 @@ func (t *Tx) maybeFlush() error {
 	if t.eventsBulk {
 		eventLimit = flushEventsBulk
 	}
-	if len(t.follows) >= flushFollows || len(t.events) >= eventLimit || len(t.newAcc)+len(t.updAcc) >= flushAccounts {
+	if len(t.follows) >= flushFollows || len(t.events) >= eventLimit || len(t.newAcc)+len(t.updAcc) >= flushAccounts ||
+		len(t.posts) >= flushPosts {
 		return t.flushAsync()
 	}
 	return nil
@@ -336,6 +344,8 @@ func (t *Tx) maybeFlush() error {
 func (t *Tx) take(follows bool) batch {
 	b := batch{createdUpTo: t.nextID, newAcc: t.newAcc, updAcc: t.updAcc}
 	t.newAcc, t.updAcc = map[int64]*accountRow{}, map[int64]*accountRow{}
+	b.posts, t.posts = t.posts, nil
+	clear(t.postIdx)
 	// Held for a bulk load until there are many, or the end.
 	if !t.eventsBulk || len(t.events) >= flushEventsBulk || follows {
 		b.events = t.events
@@ -378,6 +388,11 @@ func (t *Tx) runWriter(w *writer) {
 		if err == nil {
 			f, e, err = t.write(b)
 		}
+		if err == nil {
+			var p int64
+			p, err = t.writePosts(b.posts)
+			w.newPosts += p
+		}
 		w.newFollows += f
 		w.newEvents += e
 		w.err = err
@@ -399,6 +414,7 @@ func (t *Tx) wait() error {
 	<-w.done
 	t.stats.NewFollows += w.newFollows
 	t.stats.NewEvents += w.newEvents
+	t.stats.NewPosts += w.newPosts
 	return w.err
 }
 
@@ -413,6 +429,11 @@ func (t *Tx) flush() error {
 	f, e, err := t.write(b)
 	t.stats.NewFollows += f
 	t.stats.NewEvents += e
+	if err != nil {
+		return err
+	}
+	p, err := t.writePosts(b.posts)
+	t.stats.NewPosts += p
 	if err != nil {
 		return err
 	}
@@ -706,12 +727,20 @@ func (t *Tx) writeEvents(events []eventRow) (int64, error) {
 	return t.insertRows("INSERT INTO events (kind, src, dst, at, post_id, hashtags, count) VALUES ", "(?,?,?,?,?,?,?)", suffix, 7, args)
 }
 
+// eventIndexes are the events table's secondary indexes that a bulk load
+// builds after inserting (events_identity is kept: it is appended to in
+// order).
+var eventIndexes = []struct{ name, create string }{
+	{"events_at", "CREATE INDEX events_at ON events (at)"},
+	{"events_post", "CREATE INDEX events_post ON events (post_id)"},
+}
+
 // writeEventsBulk writes the first events of a Tx into an empty events
 // table: it merges repeated events in memory as writeEvents' upsert would
 // (an event with a post id is stored once, the first time; anonymous events
 // add up their counts) and inserts them in identity order, so that they
-// append to events_identity instead of landing at random in it; events_at,
-// in time order, is dropped for the insert and built again after. Inserting
+// append to events_identity instead of landing at random in it; events_at
+// and events_post are dropped for the insert and built again after. Inserting
 // millions of events one by one in input order cost ~6-10 µs an event
 // (measured: 5M events in 52 s).
 func (t *Tx) writeEventsBulk(events []eventRow) (int64, error) {
@@ -750,8 +779,10 @@ func (t *Tx) writeEventsBulk(events []eventRow) (int64, error) {
 		return a.src == b.src && a.dst == b.dst && a.kind == b.kind && a.postID == b.postID && atKey(a) == atKey(b)
 	}
 	bg := context.WithoutCancel(t.ctx)
-	if _, err := t.conn.ExecContext(bg, "DROP INDEX IF EXISTS events_at"); err != nil {
-		return 0, fmt.Errorf("database %s: %w", t.s.path, err)
+	for _, ix := range eventIndexes {
+		if _, err := t.conn.ExecContext(bg, "DROP INDEX IF EXISTS "+ix.name); err != nil {
+			return 0, fmt.Errorf("database %s: %w", t.s.path, err)
+		}
 	}
 	// Rows go straight from the sorted order into statement arguments, a
 	// chunk at a time: no merged copy of millions of events.
@@ -788,8 +819,10 @@ func (t *Tx) writeEventsBulk(events []eventRow) (int64, error) {
 	if err := flush(); err != nil {
 		return n, err
 	}
-	if _, err := t.conn.ExecContext(bg, "CREATE INDEX events_at ON events (at)"); err != nil {
-		return n, fmt.Errorf("database %s: rebuild index events_at: %w", t.s.path, err)
+	for _, ix := range eventIndexes {
+		if _, err := t.conn.ExecContext(bg, ix.create); err != nil {
+			return n, fmt.Errorf("database %s: rebuild index %s: %w", t.s.path, ix.name, err)
+		}
 	}
 	return n, nil
 }

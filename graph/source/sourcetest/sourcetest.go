@@ -10,10 +10,12 @@ import (
 // ErrSinkFull is what Recorder.Edge returns at FailAt.
 var ErrSinkFull = errors.New("sink full")
 
-// Recorder is a graph.Sink that keeps everything it is sent, in order.
+// Recorder is a graph.Sink and graph.PostSink that keeps everything it is
+// sent, in order.
 type Recorder struct {
 	Accounts []graph.Account
 	Edges    []graph.Edge
+	Posts    []graph.Post
 	// FailAt makes the FailAt-th call to Edge (1-based) return ErrSinkFull
 	// and keep nothing; 0 never fails.
 	FailAt int
@@ -34,6 +36,12 @@ func (r *Recorder) Edge(e graph.Edge) error {
 	return nil
 }
 
+// Post records p.
+func (r *Recorder) Post(p graph.Post) error {
+	r.Posts = append(r.Posts, p)
+	return nil
+}
+
 // Discard is a graph.Sink that keeps nothing, for benchmarks.
 type Discard struct{}
 
@@ -42,3 +50,6 @@ func (Discard) Account(graph.Account) error { return nil }
 
 // Edge does nothing.
 func (Discard) Edge(graph.Edge) error { return nil }
+
+// Post does nothing.
+func (Discard) Post(graph.Post) error { return nil }

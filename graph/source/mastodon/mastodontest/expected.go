@@ -54,7 +54,8 @@ const statusesPage = 40
 //     on those pages yields repost A → original author (PostID = the
 //     original's uri, no time). Each of the first Posts own statuses S
 //     (PostID = S's uri, At = S's time, its tags lower-cased) yields a reply
-//     to the parent's author when that author is among S's mentions, a
+//     to the parent's author (found among S's mentions, or else by looking
+//     the in_reply_to_account_id up on the instance that served S), a
 //     mention of each mentioned account, and a quote of the quoted author
 //     when the quote is accepted; own statuses beyond Posts on the last page
 //     yield nothing (the engine drops edges whose PostID is a post past the
@@ -184,9 +185,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 				own = append(own, j)
 				tags := lowerTags(j)
 				if s.InReplyTo >= 0 {
-					if pa := w.Statuses[s.InReplyTo].Author; slices.Contains(s.Mentions, pa) {
-						event(a, pa, graph.Reply, uri(j), s.At, tags)
-					}
+					event(a, w.Statuses[s.InReplyTo].Author, graph.Reply, uri(j), s.At, tags)
 				}
 				for _, m := range s.Mentions {
 					event(a, m, graph.Mention, uri(j), s.At, tags)

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/clout-cli/clout/graph"
+)
+
+// flushPosts is how many distinct posts a Tx holds before handing them to its
+// writer goroutine.
+const flushPosts = 1 << 16
+
+// The Tx is the sink of every source, the crawl engine's included.
+var _ graph.PostSink = (*Tx)(nil)
+
+// postRow is a post as stored: the author as an account id (0: unknown), the
+// hashtags space-separated.
+type postRow struct {
+	platform, id string
+	author       int64
+	at           int64
+	hasAt        bool
+	kind         graph.PostKind
+	parent       string
+	hashtags     string
+	textLen      int
+	text         string
+}
+
+// mergePost folds a later observation o of the same post into r. What r does
+// not know, o fills; what r knows stays (the first observation that knows a
+// field wins), so the stored post does not depend on how observations were
+// batched:
+//
+//   - author, time, parent, hashtags, text: the first one given (non-empty);
+//   - kind: the first that is not original (original is also what a source
+//     says when it cannot tell);
+//   - text_len: the first that is not 0.
+//
+// The UPDATE of writePosts applies the same rules to a stored row.
+func (r *postRow) mergePost(o *postRow) {
+	if r.author == 0 {
+		r.author = o.author
+	}
+	if !r.hasAt {
+		r.at, r.hasAt = o.at, o.hasAt
+	}
+	if r.kind == graph.Original {
+		r.kind = o.kind
+	}
+	if r.parent == "" {
+		r.parent = o.parent
+	}
+	if r.hashtags == "" {
+		r.hashtags = o.hashtags
+	}
+	if r.textLen == 0 {
+		r.textLen = o.textLen
+	}
+	if r.text == "" {
+		r.text = o.text
+	}
+}
+
+// postTags normalizes tags as graph.NormalizeHashtags does and joins them
+// with spaces; a tag holding white space is split at it (posts.hashtags is
+// space-separated).
+func postTags(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	var fields []string
+	for _, t := range tags {
+		fields = append(fields, strings.Fields(t)...)
+	}
+	return strings.Join(graph.NormalizeHashtags(fields), " ")
+}
+
+// Post records one post. Its author, when given, is created as an account
+// like an edge's endpoints. The same post (platform and id) sent several
+// times is stored once, merged as mergePost says.
+func (t *Tx) Post(p graph.Post) error {
+	if p.Platform == "" || p.ID == "" {
+		return fmt.Errorf("post with empty platform or id (platform %q, id %q)", p.Platform, p.ID)
+	}
+	if p.Kind > graph.RepostPost {
+		return fmt.Errorf("post %s has unknown kind %d", p.ID, p.Kind)
+	}
+	t.stats.Posts++
+	r := postRow{platform: p.Platform, id: p.ID, kind: p.Kind, parent: p.Parent,
+		hashtags: postTags(p.Hashtags), textLen: max(p.TextLen, 0), text: p.Text}
+	if p.Parent == p.ID {
+		r.parent = ""
+	}
+	if !p.At.IsZero() {
+		r.at, r.hasAt = p.At.Unix(), true
+	}
+	if p.Author != "" {
+		id, err := t.AccountID(p.Platform, p.Author)
+		if err != nil {
+			return err
+		}
+		r.author = id
+	}
+	key := p.Platform + "\x00" + p.ID
+	if i, ok := t.postIdx[key]; ok {
+		t.posts[i].mergePost(&r)
+		return nil
+	}
+	if t.postIdx == nil {
+		t.postIdx = map[string]int{}
+	}
+	t.postIdx[key] = len(t.posts)
+	t.posts = append(t.posts, r)
+	return t.maybeFlush()
+}
+
+// writePosts stores a batch of distinct posts: new ones are inserted, known
+// ones merged (mergePost's rules, in SQL), and post_tags given the tags of
+// every post whose stored hashtags are the ones of this batch. It returns how
+// many posts were new.
+func (t *Tx) writePosts(posts []postRow) (int64, error) {
+	if len(posts) == 0 {
+		return 0, nil
+	}
+	// In key order, the rows append to posts_key instead of landing at random.
+	slices.SortFunc(posts, func(a, b postRow) int {
+		return cmp.Or(strings.Compare(a.platform, b.platform), strings.Compare(a.id, b.id))
+	})
+	var before int64
+	if err := t.conn.QueryRowContext(context.WithoutCancel(t.ctx), "SELECT coalesce(max(id), 0) FROM posts").Scan(&before); err != nil {
+		return 0, fmt.Errorf("database %s: %w", t.s.path, err)
+	}
+	args := make([]any, 0, 9*len(posts))
+	var tagArgs []any
+	for i := range posts {
+		p := &posts[i]
+		var author, at, text any
+		if p.author != 0 {
+			author = p.author
+		}
+		if p.hasAt {
+			at = p.at
+		}
+		if p.text != "" {
+			text = p.text
+		}
+		args = append(args, p.platform, p.id, author, at, p.kind.String(), nullString(p.parent),
+			nullString(p.hashtags), p.textLen, text)
+		if p.hashtags != "" {
+			for _, tag := range strings.Split(p.hashtags, " ") {
+				tagArgs = append(tagArgs, tag, p.platform, p.id, p.hashtags)
+			}
+		}
+	}
+	const upsert = ` ON CONFLICT (platform, post_id) DO UPDATE SET
+		author = coalesce(posts.author, excluded.author),
+		at = coalesce(posts.at, excluded.at),
+		kind = CASE WHEN posts.kind = 'original' THEN excluded.kind ELSE posts.kind END,
+		parent_id = coalesce(posts.parent_id, excluded.parent_id),
+		hashtags = coalesce(posts.hashtags, excluded.hashtags),
+		text_len = CASE WHEN posts.text_len = 0 THEN excluded.text_len ELSE posts.text_len END,
+		text = coalesce(posts.text, excluded.text)`
+	if _, err := t.insertRows("INSERT INTO posts (platform, post_id, author, at, kind, parent_id, hashtags, text_len, text) VALUES ",
+		"(?,?,?,?,?,?,?,?,?)", upsert, 9, args); err != nil {
+		return 0, err
+	}
+	// A tag row is added when the post's stored hashtags are the ones this
+	// row came with: post_tags then holds exactly the tags of posts.hashtags.
+	if _, err := t.insertRows("INSERT OR IGNORE INTO post_tags (tag, post) SELECT v.column1, p.id FROM (VALUES ",
+		"(?,?,?,?)", ") AS v JOIN posts p ON p.platform = v.column2 AND p.post_id = v.column3 AND p.hashtags = v.column4", 4, tagArgs); err != nil {
+		return 0, err
+	}
+	var after int64
+	if err := t.conn.QueryRowContext(context.WithoutCancel(t.ctx), "SELECT coalesce(max(id), 0) FROM posts").Scan(&after); err != nil {
+		return 0, fmt.Errorf("database %s: %w", t.s.path, err)
+	}
+	return after - before, nil
+}
