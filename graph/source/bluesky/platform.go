@@ -45,12 +45,6 @@ type Config struct {
 	HTTPClient *http.Client
 	// UserAgent is sent with the session calls.
 	UserAgent string
-	// Since and Until bound tag tasks to posts whose sortAt is in
-	// [Since, Until); zero means unbounded.
-	Since, Until time.Time
-	// KeepText keeps each post's text in Page.PostRecords; without it only
-	// its length is kept.
-	KeepText bool
 	// Logf, if not nil, receives notes (search hit counts, session
 	// refreshes); never a secret.
 	Logf func(format string, args ...any)
@@ -58,12 +52,10 @@ type Config struct {
 
 // Platform is Bluesky's public AppView as a crawl.Platform.
 type Platform struct {
-	c            *crawl.Client
-	base         string // scheme://host[/path], no trailing slash
-	sess         *session
-	since, until time.Time
-	keepText     bool
-	logf         func(format string, args ...any)
+	c    *crawl.Client
+	base string // scheme://host[/path], no trailing slash
+	sess *session
+	logf func(format string, args ...any)
 }
 
 var _ crawl.Platform = (*Platform)(nil)
@@ -77,10 +69,7 @@ func New(c *crawl.Client, cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !cfg.Since.IsZero() && !cfg.Until.IsZero() && !cfg.Since.Before(cfg.Until) {
-		return nil, fmt.Errorf("bluesky: since %s is not before until %s", cfg.Since.Format(time.RFC3339), cfg.Until.Format(time.RFC3339))
-	}
-	p := &Platform{c: c, base: base, since: cfg.Since, until: cfg.Until, keepText: cfg.KeepText, logf: cfg.Logf}
+	p := &Platform{c: c, base: base, logf: cfg.Logf}
 	if p.logf == nil {
 		p.logf = func(string, ...any) {}
 	}
@@ -167,19 +156,9 @@ func (p *Platform) xrpc(nsid string, q url.Values) string {
 }
 
 // Fetch reads one page of t. An actor or post the AppView no longer knows
-// is an error (the engine marks the task failed and goes on). Post texts
-// are dropped from the page unless Config.KeepText.
+// is an error (the engine marks the task failed and goes on). PostRecords
+// carry the posts' text; the engine keeps it only with --keep-text.
 func (p *Platform) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.Page, error) {
-	pg, err := p.fetch(ctx, t, cursor)
-	if pg != nil && !p.keepText {
-		for i := range pg.PostRecords {
-			pg.PostRecords[i].Text = ""
-		}
-	}
-	return pg, err
-}
-
-func (p *Platform) fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.Page, error) {
 	switch t.Endpoint {
 	case crawl.TagPosts:
 		return p.tagPosts(ctx, t, cursor)

@@ -22,14 +22,14 @@ import (
 //
 // The query is q="#tag" and tag=tag (the facet or record.tags filter) with
 // sort=latest and limit=100, and since / until (sortAt, since inclusive,
-// until exclusive) from Config. Each post that carries the tag (by
+// until exclusive) from t.Since and t.Until. Each post that carries the tag (by
 // decodeRecord's hashtags: facets, record.tags, #words of the text) and
 // whose sortAt lies in the window is kept: its author is met and Found, its
 // URI is in Posts (queued for engagement), its graph.Post in PostRecords,
 // and its own events (reply, quote, mentions) in Edges, exactly as the
 // author feed reads them. Search returns no reposts.
 func (p *Platform) tagPosts(ctx context.Context, t crawl.Task, cursor string) (*crawl.Page, error) {
-	tag, err := NormalizeTag(t.Subject)
+	tag, err := normalizeTag(t.Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -37,11 +37,11 @@ func (p *Platform) tagPosts(ctx context.Context, t crawl.Task, cursor string) (*
 		return nil, fmt.Errorf("bluesky post search for #%s: %w", tag, ErrNoSession)
 	}
 	q := url.Values{"q": {"#" + tag}, "tag": {tag}, "sort": {"latest"}, "limit": {pageLimit}}
-	if !p.since.IsZero() {
-		q.Set("since", p.since.UTC().Format(time.RFC3339Nano))
+	if !t.Since.IsZero() {
+		q.Set("since", t.Since.UTC().Format(time.RFC3339Nano))
 	}
-	if !p.until.IsZero() {
-		q.Set("until", p.until.UTC().Format(time.RFC3339Nano))
+	if !t.Until.IsZero() {
+		q.Set("until", t.Until.UTC().Format(time.RFC3339Nano))
 	}
 	if cursor != "" {
 		q.Set("cursor", cursor)
@@ -55,7 +55,7 @@ func (p *Platform) tagPosts(ctx context.Context, t crawl.Task, cursor string) (*
 			p.logf("bluesky: post search for #%s reports about %d posts", tag, n)
 		}
 	}
-	return searchPage(tag, &r, p.since, p.until), nil
+	return searchPage(tag, &r, t.Since, t.Until), nil
 }
 
 // hits is hitsTotal, -1 if the server gave none.
@@ -95,11 +95,11 @@ func searchPage(tag string, r *searchPosts, since, until time.Time) *crawl.Page 
 	return pg
 }
 
-// NormalizeTag returns a hashtag in the form tag tasks name it: without a
-// leading '#' (or '＃'), lower-cased. It is an error for a tag that is
-// empty, holds white space, or is longer than searchPosts accepts (64
-// characters, 640 bytes).
-func NormalizeTag(s string) (string, error) {
+// normalizeTag returns a hashtag in the form tag tasks name it (see
+// crawl.NormalizeTag): without a leading '#' (or '＃'), lower-cased. It is
+// an error for a tag that is empty, holds white space, or is longer than
+// searchPosts accepts (64 characters, 640 bytes).
+func normalizeTag(s string) (string, error) {
 	t := strings.ToLower(strings.TrimLeft(strings.TrimSpace(s), "#＃"))
 	switch {
 	case t == "":

@@ -65,7 +65,7 @@ type walked struct {
 // walkTag crawls a tag the way the engine does, without a store: every page
 // of the tag task, then every engagement task of each post it lists, each
 // list to its end. Events are kept once per identity.
-func walkTag(t *testing.T, p *Platform, tag string) *walked {
+func walkTag(t *testing.T, p *Platform, tag string, since, until time.Time) *walked {
 	t.Helper()
 	ctx := context.Background()
 	w := &walked{accounts: map[string]bool{}, posts: map[string]graph.Post{}}
@@ -113,7 +113,7 @@ func walkTag(t *testing.T, p *Platform, tag string) *walked {
 		t.Fatalf("%v: no end", task)
 		return nil
 	}
-	for _, post := range walk(crawl.Task{Endpoint: crawl.TagPosts, Subject: tag}) {
+	for _, post := range walk(crawl.Task{Endpoint: crawl.TagPosts, Subject: tag, Since: since, Until: until}) {
 		for _, ep := range []crawl.Endpoint{crawl.RepostedBy, crawl.Quotes, crawl.Likes, crawl.Replies} {
 			walk(crawl.Task{Endpoint: ep, Subject: post})
 		}
@@ -187,8 +187,8 @@ func TestTagCrawl(t *testing.T) {
 			srv := blueskytest.NewServer(t, c.World)
 			srv.SetFaults(tc.faults)
 			srv.SetAuth(tc.auth)
-			e := newTagEnv(t, srv, Config{Since: tc.since, Until: tc.until})
-			got := walkTag(t, e.p, strings.ToLower(strings.TrimLeft(tc.tag, "#")))
+			e := newTagEnv(t, srv, Config{})
+			got := walkTag(t, e.p, strings.ToLower(strings.TrimLeft(tc.tag, "#")), tc.since, tc.until)
 			checkTag(t, got, c, tc.since, tc.until)
 			logins, refreshes := srv.Logins(), srv.Refreshes()
 			switch {
@@ -253,7 +253,7 @@ func TestTagCrawl429(t *testing.T) {
 		t.Errorf("login: %d logins after %v; the 429 asked for 1 s", srv.Logins(), time.Since(start))
 	}
 	srv.SetFaults(blueskytest.Faults{Fail429: 60, RetryAfter: 1, ShortPage: 20})
-	got := walkTag(t, e.p, "cloutchat")
+	got := walkTag(t, e.p, "cloutchat", time.Time{}, time.Time{})
 	checkTag(t, got, c, time.Time{}, time.Time{})
 	if e.stats.RateLimited.Load() == 0 {
 		t.Error("no 429 seen")

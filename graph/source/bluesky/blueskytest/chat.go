@@ -169,7 +169,8 @@ func NewChat(seed int64, accounts int) *Chat {
 //     and its engagement: reposts (post = it, no time), quotes and direct
 //     replies (post = the quoting / replying post, its sortAt), likes
 //     (post = it, the like's sortAt); self-loops dropped, once each;
-//   - posts: the tagged posts, their quotes and their direct replies;
+//   - posts: the tagged posts, their quotes and their direct replies, with
+//     their text;
 //   - accounts: everybody these name, with getProfiles' attributes.
 func (w *World) ExpectedTag(tag string, since, until time.Time) (accounts []graph.Account, events []graph.Edge, posts []graph.Post) {
 	x := newIndex(w)
@@ -235,10 +236,11 @@ func (w *World) ExpectedTag(tag string, since, until time.Time) (accounts []grap
 	return w.accountsOf(x, met), events, posts
 }
 
-// expectPost is the graph.Post clout stores for p (without its text).
+// expectPost is the graph.Post clout reads for p, with its text (stored
+// only with --keep-text).
 func expectPost(p *Post) graph.Post {
 	gp := graph.Post{Platform: "bluesky", ID: p.URI, Author: p.Author, At: sortAt(p), Hashtags: hashtags(p),
-		TextLen: utf8.RuneCountInString(p.Text)}
+		TextLen: utf8.RuneCountInString(p.Text), Text: p.Text}
 	switch {
 	case p.Parent != "":
 		gp.Kind, gp.Parent = graph.ReplyPost, p.Parent
