@@ -40,6 +40,7 @@ type CrawlOptions struct {
 	TokenEnv    string
 	TokenFile   string
 	Timeout     time.Duration
+	BskyAuth    BlueskyAuthOptions
 }
 
 func newCrawlCmd(f *Factory) *cobra.Command {
@@ -103,6 +104,7 @@ rate-limit headers the server sends; on 429 every worker waits.`,
 	fl.StringVar(&opts.TokenEnv, "token-env", "X_BEARER_TOKEN", "environment `variable` holding the X bearer token")
 	fl.StringVar(&opts.TokenFile, "token-file", "", "read the X bearer token from `FILE` instead")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of one request")
+	addBlueskyAuthFlags(fl, &opts.BskyAuth)
 	cmd.AddCommand(newCrawlStatusCmd(f))
 	return cmd
 }
@@ -164,7 +166,7 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	var err error
 	switch opts.Platform {
 	case "bluesky":
-		p, err = bluesky.New(client, bluesky.Config{API: opts.API})
+		p, err = newBlueskyPlatform(ctx, client, opts, nil, logf)
 	case "mastodon":
 		p, err = mastodon.New(client, mastodon.Config{API: opts.API})
 	case "x":
