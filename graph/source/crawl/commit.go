@@ -3,6 +3,7 @@ package crawl
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/clout-cli/clout/graph"
@@ -360,7 +361,8 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 	u.err = ""
 	// Emptiness is the platform's: a page whose posts are all outside the
 	// window is not empty (the list goes on towards it).
-	empty := len(pg.Accounts) == 0 && len(pg.Edges) == 0 && len(pg.Found) == 0 && len(pg.Posts) == 0 && len(pg.PostRecords) == 0
+	empty := len(pg.Accounts) == 0 && len(pg.Edges) == 0 && len(pg.Found) == 0 && len(pg.Posts) == 0 &&
+		len(pg.PostRecords) == 0 && len(pg.Refs) == 0
 	var authors map[string]string
 	limit, old := false, false
 	if t.Endpoint == TagPosts {
@@ -407,8 +409,8 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 	} else if t.Endpoint != TagPosts {
 		u.items += len(edges)
 	}
-	c.posts = make([]graph.Post, 0, len(records))
-	for _, p := range records {
+	c.posts = make([]graph.Post, 0, len(records)+len(pg.Refs))
+	for _, p := range slices.Concat(records, pg.Refs) {
 		p.Platform = e.platform
 		if !e.cfg.KeepText {
 			p.Text = ""

@@ -84,6 +84,12 @@ type Page struct {
 	// of them (author, time, kind, parent, hashtags). The engine writes them
 	// through the sink when it is also a graph.PostSink.
 	PostRecords []graph.Post
+	// Refs are posts the page's posts point at (X includes.tweets: the
+	// retweeted, quoted and replied-to posts), written like PostRecords.
+	// On a TagPosts page they are not the tag's posts: the window and
+	// --max-posts do not apply to them, and they are kept when a kept post
+	// or edge points at them.
+	Refs []graph.Post
 	// Next is the cursor (or next URL, or token) for the following page;
 	// "" means the list is finished.
 	Next string

@@ -155,23 +155,28 @@ func filterTagPage(t *task, pg *Page, room int) tagPage {
 	if len(drop) == 0 {
 		return out
 	}
-	// Accounts named only by dropped posts go with them.
-	need := map[string]bool{}
+	defer func() { out.pg.Refs = keptRefs(pg.Refs, kept, out.pg.Edges) }()
+	// Accounts named only by dropped posts go with them: an author of a
+	// dropped post is no participant unless it wrote a kept one, and an
+	// account on the page is kept if a kept post or edge names it.
+	authors, named := map[string]bool{}, map[string]bool{}
 	for _, p := range kept {
-		need[p.Author] = true
+		authors[p.Author], named[p.Author] = true, true
 	}
+	tainted := map[string]bool{}
 	out.pg.Edges = nil
 	for _, e := range pg.Edges {
 		if drop[e.PostID] {
+			tainted[e.Src], tainted[e.Dst] = true, true
 			continue
 		}
 		out.pg.Edges = append(out.pg.Edges, e)
-		need[e.Src], need[e.Dst] = true, true
+		named[e.Src], named[e.Dst] = true, true
 	}
-	gone := map[string]bool{}
+	droppedAuthor := map[string]bool{}
 	for _, p := range pg.PostRecords {
-		if drop[p.ID] && !need[p.Author] {
-			gone[p.Author] = true
+		if drop[p.ID] {
+			droppedAuthor[p.Author], tainted[p.Author] = true, true
 		}
 	}
 	out.pg.Posts = nil
@@ -182,14 +187,35 @@ func filterTagPage(t *task, pg *Page, room int) tagPage {
 	}
 	out.pg.Found = nil
 	for _, k := range pg.Found {
-		if !gone[k] {
+		if !droppedAuthor[k] || authors[k] {
 			out.pg.Found = append(out.pg.Found, k)
 		}
 	}
 	out.pg.Accounts = nil
 	for _, a := range pg.Accounts {
-		if !gone[a.Key] {
+		if !tainted[a.Key] || named[a.Key] {
 			out.pg.Accounts = append(out.pg.Accounts, a)
+		}
+	}
+	return out
+}
+
+// keptRefs are the refs a kept post or edge points at.
+func keptRefs(refs, kept []graph.Post, edges []graph.Edge) []graph.Post {
+	if len(refs) == 0 {
+		return nil
+	}
+	pointed := map[string]bool{}
+	for _, p := range kept {
+		pointed[p.Parent] = true
+	}
+	for _, e := range edges {
+		pointed[e.PostID] = true
+	}
+	var out []graph.Post
+	for _, r := range refs {
+		if pointed[r.ID] {
+			out = append(out, r)
 		}
 	}
 	return out

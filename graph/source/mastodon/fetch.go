@@ -253,7 +253,9 @@ func (p *Platform) replies(ctx context.Context, t crawl.Task) (*crawl.Page, erro
 		tags := hashtags(d)
 		if d.URI != "" {
 			rec := postRecord(d, k, tags)
-			rec.Kind, rec.Parent = graph.ReplyPost, t.Subject
+			if rec.Kind != graph.QuotePost { // a quote names what it quotes, as its author's feed says
+				rec.Kind, rec.Parent = graph.ReplyPost, t.Subject
+			}
 			pg.PostRecords = append(pg.PostRecords, rec)
 		}
 		if k == t.Owner {

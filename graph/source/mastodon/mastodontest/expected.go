@@ -31,6 +31,8 @@ type Expectation struct {
 	// Crawled maps each account whose lists were walked (depth < D) to its
 	// depth.
 	Crawled map[string]int
+	// Posts are the posts the crawl stores, by ID (see posts.go).
+	Posts []graph.Post
 }
 
 // statusesPage is the page size clout asks for on the statuses endpoint.
@@ -112,6 +114,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 	}
 
 	e := &Expectation{Crawled: map[string]int{}}
+	posts := postSet{}
 	met := map[int]bool{}
 	depthOf := map[int]int{}
 	var queue []int
@@ -177,12 +180,14 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 				s := w.Statuses[j]
 				if s.Reblog >= 0 {
 					event(a, w.Statuses[s.Reblog].Author, graph.Repost, uri(s.Reblog), time.Time{}, nil)
+					posts.add(w.postOf(j, ""))
 					continue
 				}
 				if len(own) == o.Posts {
 					continue
 				}
 				own = append(own, j)
+				posts.add(w.postOf(j, ""))
 				tags := lowerTags(j)
 				if s.InReplyTo >= 0 {
 					event(a, w.Statuses[s.InReplyTo].Author, graph.Reply, uri(j), s.At, tags)
@@ -211,6 +216,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 				if s := w.Statuses[r]; s.InReplyTo == j {
 					event(s.Author, a, graph.Reply, uri(r), s.At, lowerTags(r))
 					meet(s.Author, d+1)
+					posts.add(w.postOf(r, uri(j)))
 				}
 			}
 		}
@@ -231,6 +237,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 	for k, tags := range events {
 		e.Events = append(e.Events, graph.Edge{Platform: "mastodon", Src: key(k.src), Dst: key(k.dst), Kind: k.kind, PostID: k.post, At: k.at, Hashtags: tags})
 	}
+	e.Posts = posts.sorted()
 	SortEdges(e.Follows)
 	SortEdges(e.Events)
 	slices.Sort(e.HiddenFollowers)
