@@ -75,6 +75,9 @@ func feedPage(subject string, r *authorFeed) *crawl.Page {
 		rec := decodeRecord(it.Post.Record)
 		pg.Edges = append(pg.Edges, recordEdges(&it.Post, parent, &rec)...)
 		addPost(pg, &it.Post, &rec)
+		if it.Reply != nil {
+			addParentRef(pg, &it.Reply.Parent)
+		}
 		pg.Posts = appendDistinct(pg.Posts, it.Post.URI)
 	}
 	return pg

@@ -1,6 +1,8 @@
 package bluesky
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,18 +44,86 @@ func postOf(pv *postView, rec *postRecord) (graph.Post, bool) {
 	return p, true
 }
 
-// addPost appends the post of pv to the page's PostRecords, once per page.
+// addPost appends the post of pv to the page's PostRecords, and the post
+// it quotes (when its embed view holds it) to Refs, once per page.
 func addPost(pg *crawl.Page, pv *postView, rec *postRecord) {
 	p, ok := postOf(pv, rec)
 	if !ok {
 		return
 	}
+	addRef(pg, pv.Embed)
 	for i := range pg.PostRecords {
 		if pg.PostRecords[i].ID == p.ID {
 			return
 		}
 	}
 	pg.PostRecords = append(pg.PostRecords, p)
+}
+
+// addRef appends to Refs the quoted post of a hydrated embed view
+// (app.bsky.embed.record#viewRecord, directly or inside
+// recordWithMedia#view), once per page; views of anything else (not
+// found, blocked, detached, feed generators, lists) give nothing.
+func addRef(pg *crawl.Page, embed json.RawMessage) {
+	pv, ok := quotedView(embed)
+	if !ok {
+		return
+	}
+	rec := decodeRecord(pv.Record)
+	p, ok := postOf(&pv, &rec)
+	if !ok {
+		return
+	}
+	for i := range pg.Refs {
+		if pg.Refs[i].ID == p.ID {
+			return
+		}
+	}
+	pg.Refs = append(pg.Refs, p)
+}
+
+// addParentRef appends to Refs the replied-to post of a feed item's
+// reply.parent when it is a #postView.
+func addParentRef(pg *crawl.Page, r *refPost) {
+	if r.Type != typePostView || r.Author == nil || len(r.Record) == 0 {
+		return
+	}
+	pv := postView{URI: r.URI, Author: *r.Author, Record: r.Record, IndexedAt: r.IndexedAt}
+	rec := decodeRecord(pv.Record)
+	p, ok := postOf(&pv, &rec)
+	if !ok || slices.ContainsFunc(pg.Refs, func(q graph.Post) bool { return q.ID == p.ID }) {
+		return
+	}
+	pg.Refs = append(pg.Refs, p)
+}
+
+// quotedView reads the quoted post of an embed view as a postView (the
+// view record's value is the post record).
+func quotedView(raw json.RawMessage) (postView, bool) {
+	var v struct {
+		Type   string          `json:"$type"`
+		Record json.RawMessage `json:"record"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		return postView{}, false
+	}
+	if v.Type == typeEmbedRWMView {
+		return quotedView(v.Record)
+	}
+	if v.Type != typeEmbedRecordView {
+		return postView{}, false
+	}
+	var rec struct {
+		Type      string          `json:"$type"`
+		URI       string          `json:"uri"`
+		Author    profile         `json:"author"`
+		Value     json.RawMessage `json:"value"`
+		IndexedAt string          `json:"indexedAt"`
+	}
+	if json.Unmarshal(v.Record, &rec) != nil || rec.Type != typeEmbedViewRecord {
+		return postView{}, false
+	}
+	return postView{URI: rec.URI, Author: rec.Author, Record: rec.Value, IndexedAt: rec.IndexedAt}, true
 }
 
 // repostOf returns the post a repost record stands for, from an author-feed

@@ -27,7 +27,8 @@ import (
 // whose sortAt lies in the window is kept: its author is met and Found, its
 // URI is in Posts (queued for engagement), its graph.Post in PostRecords,
 // and its own events (reply, quote, mentions) in Edges, exactly as the
-// author feed reads them. Search returns no reposts.
+// author feed reads them; the post it quotes, when the embed view holds
+// it, is in Refs. Search returns no reposts.
 func (p *Platform) tagPosts(ctx context.Context, t crawl.Task, cursor string) (*crawl.Page, error) {
 	tag, err := normalizeTag(t.Subject)
 	if err != nil {
@@ -90,6 +91,7 @@ func searchPage(tag string, r *searchPosts, since, until time.Time) *crawl.Page 
 		}
 		pg.Posts = append(pg.Posts, post.ID)
 		pg.PostRecords = append(pg.PostRecords, post)
+		addRef(pg, pv.Embed)
 		pg.Edges = append(pg.Edges, recordEdges(pv, nil, &rec)...)
 	}
 	return pg

@@ -93,6 +93,12 @@ func walkTag(t *testing.T, p *Platform, tag string, since, until time.Time) *wal
 			w.posts[po.ID] = po
 			w.accounts[po.Author] = true
 		}
+		for _, po := range pg.Refs {
+			if _, ok := w.posts[po.ID]; !ok {
+				w.posts[po.ID] = po
+			}
+			w.accounts[po.Author] = true
+		}
 	}
 	walk := func(task crawl.Task) []string {
 		var posts []string

@@ -55,12 +55,17 @@ type replyRef struct {
 }
 
 // refPost is the union #postView | #notFoundPost | #blockedPost, flattened:
-// a blocked post's author carries only its did.
+// a blocked post's author carries only its did; record and indexedAt are
+// those of a #postView.
 type refPost struct {
-	Type   string   `json:"$type"`
-	URI    string   `json:"uri"`
-	Author *profile `json:"author"`
+	Type      string          `json:"$type"`
+	URI       string          `json:"uri"`
+	Author    *profile        `json:"author"`
+	Record    json.RawMessage `json:"record"`
+	IndexedAt string          `json:"indexedAt"`
 }
+
+const typePostView = "app.bsky.feed.defs#postView"
 
 // authorFeed is the output of app.bsky.feed.getAuthorFeed.
 type authorFeed struct {

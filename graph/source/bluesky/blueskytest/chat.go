@@ -169,8 +169,8 @@ func NewChat(seed int64, accounts int) *Chat {
 //     and its engagement: reposts (post = it, no time), quotes and direct
 //     replies (post = the quoting / replying post, its sortAt), likes
 //     (post = it, the like's sortAt); self-loops dropped, once each;
-//   - posts: the tagged posts, their quotes and their direct replies, with
-//     their text;
+//   - posts: the tagged posts, their quotes and their direct replies, and
+//     the posts these quote (from the embed views), with their text;
 //   - accounts: everybody these name, with getProfiles' attributes.
 func (w *World) ExpectedTag(tag string, since, until time.Time) (accounts []graph.Account, events []graph.Edge, posts []graph.Post) {
 	x := newIndex(w)
@@ -229,6 +229,15 @@ func (w *World) ExpectedTag(tag string, since, until time.Time) (accounts []grap
 			rp := &w.Posts[k]
 			keep(rp)
 			add(graph.Edge{Src: rp.Author, Dst: p.Author, Kind: graph.Reply, PostID: rp.URI, At: sortAt(rp), Hashtags: hashtags(rp)})
+		}
+	}
+	// The posts the kept ones quote, read from their embed views.
+	for _, p := range slices.Clone(posts) {
+		if p.Kind != graph.QuotePost {
+			continue
+		}
+		if k, ok := x.post[p.Parent]; ok {
+			keep(&w.Posts[k])
 		}
 	}
 	SortEdges(events)
