@@ -186,3 +186,45 @@ func TestTagCrawlResume(t *testing.T) {
 	}
 	t.Logf("%d interruptions, %d logins", runs, srv.Logins())
 }
+
+// A session lost mid-crawl (the refresh token revoked and the password
+// changed) fails the tag list with an error that names the handle, and the
+// error stored for `crawl status` holds no secret.
+func TestTagCrawlSessionLost(t *testing.T) {
+	c := blueskytest.NewChat(9, 20)
+	srv := blueskytest.NewServer(t, c.World)
+	srv.SetFaults(blueskytest.Faults{ShortPage: 3})
+	e := newTagEnv(t, srv, Config{})
+	if err := e.p.Login(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetAuth(blueskytest.Auth{RevokeRefresh: true, Password: "changed-pass-word"})
+	srv.ExpireTokens()
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), filepath.Join(dir, "tag.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := crawl.Run(context.Background(), s, e.p, crawl.Config{Tags: []string{"cloutchat"}, Depth: 1, Engagement: true,
+		Stats: &e.stats, Logf: e.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.TasksFailed != 1 {
+		t.Errorf("%d tasks failed, want the tag list", sum.TasksFailed)
+	}
+	sts, err := crawl.Status(context.Background(), s, Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := fmt.Sprintf("%+v", sts)
+	t.Logf("crawl status: %v", sts[0].Errors)
+	if !strings.Contains(msg, blueskytest.DefaultIdentifier) || !strings.Contains(msg, "AuthenticationRequired") {
+		t.Errorf("crawl status does not say the login failed: %s", msg)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	checkNoSecretFiles(t, srv, dir)
+	checkNoSecret(t, srv, e.log.String(), msg)
+}

@@ -241,3 +241,12 @@ func (s *Server) checkAccess(r *http.Request) *xrpcError {
 	}
 	return nil
 }
+
+// ExpireTokens makes every access token issued so far expired.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.auth.access {
+		s.auth.access[k] = 0
+	}
+}
