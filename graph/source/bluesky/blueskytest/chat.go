@@ -245,8 +245,10 @@ func (w *World) ExpectedTag(tag string, since, until time.Time) (accounts []grap
 	return w.accountsOf(x, met), events, posts
 }
 
-// expectPost is the graph.Post clout reads for p, with its text (stored
-// only with --keep-text).
+// PostOf is the graph.Post clout reads for p, with its text (stored only
+// with --keep-text).
+func PostOf(p *Post) graph.Post { return expectPost(p) }
+
 func expectPost(p *Post) graph.Post {
 	gp := graph.Post{Platform: "bluesky", ID: p.URI, Author: p.Author, At: sortAt(p), Hashtags: hashtags(p),
 		TextLen: utf8.RuneCountInString(p.Text), Text: p.Text}
