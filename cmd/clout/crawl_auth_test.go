@@ -139,3 +139,71 @@ func TestBlueskyHelpHasNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// The user's path: a Bluesky tag crawl with the app password in the
+// environment stores the chat's posts; the password and the tokens are in
+// no output and no database file; without a login the command says what to
+// do; with a wrong password it stops before creating the database.
+func TestCrawlBlueskyTag(t *testing.T) {
+	c := blueskytest.NewChat(5, 30)
+	srv := blueskytest.NewServer(t, c.World)
+	srv.SetAuth(blueskytest.Auth{AccessUses: 3})
+	srv.SetFaults(blueskytest.Faults{ShortPage: 4}) // several search pages, so the token expires mid-crawl
+	dir := t.TempDir()
+	db := filepath.Join(dir, "chat.db")
+	env := envOf(map[string]string{bskyHandleEnv: blueskytest.DefaultIdentifier, bskyPasswordEnv: blueskytest.DefaultPassword})
+	var out, errOut bytes.Buffer
+	io := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
+	args := []string{"--db", db, "crawl", "bluesky", "--tag", "#CloutChat", "--api", srv.URL, "--pds", srv.URL, "--rate", "0",
+		"--since", c.Start.Format(time.RFC3339), "--until", c.End.Format(time.RFC3339)}
+	if code := execute(context.Background(), args, io, env); code != 0 {
+		t.Fatalf("crawl exited %d: %s", code, errOut.String())
+	}
+	_, _, posts := c.ExpectedTag(c.Tag, c.Start, c.End)
+	st, err := os.Stat(db)
+	if err != nil || st.Size() == 0 {
+		t.Fatalf("no database: %v", err)
+	}
+	execute(context.Background(), []string{"--db", db, "crawl", "status"}, io, env)
+	execute(context.Background(), []string{"crawl", "--help"}, io, env)
+	n := countRows(t, db, "SELECT count(*) FROM posts WHERE platform = 'bluesky'")
+	if n != len(posts) {
+		t.Errorf("%d posts stored, want %d", n, len(posts))
+	}
+	if srv.Logins() != 1 || srv.Refreshes() == 0 {
+		t.Errorf("%d logins, %d refreshes", srv.Logins(), srv.Refreshes())
+	}
+	secrets := append(srv.Tokens(), blueskytest.DefaultPassword)
+	files, _ := filepath.Glob(db + "*")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("a secret is in %s", f)
+			}
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(out.String()+errOut.String(), s) {
+			t.Errorf("a secret is in the output:\n%s", errOut.String())
+		}
+	}
+
+	// Without a login: exit 2 and the way out.
+	_, e, code := cli(t, "", "--db", filepath.Join(dir, "none.db"), "crawl", "bluesky", "--tag", "cloutchat", "--api", srv.URL, "--pds", srv.URL)
+	if code != 2 || !strings.Contains(e, "clout listen bluesky --tag cloutchat") || !strings.Contains(e, bskyPasswordEnv) {
+		t.Errorf("no login: exit %d, %s", code, e)
+	}
+	// A wrong password: exit 1, naming the handle, no database created.
+	bad := envOf(map[string]string{bskyHandleEnv: blueskytest.DefaultIdentifier, bskyPasswordEnv: "wrong-pass-word-1234"})
+	out.Reset()
+	errOut.Reset()
+	badDB := filepath.Join(dir, "bad.db")
+	code = execute(context.Background(), []string{"--db", badDB, "crawl", "bluesky", "--tag", "cloutchat", "--api", srv.URL, "--pds", srv.URL}, io, bad)
+	if code != 1 || !strings.Contains(errOut.String(), blueskytest.DefaultIdentifier) || strings.Contains(errOut.String(), "wrong-pass-word-1234") {
+		t.Errorf("wrong password: exit %d, %s", code, errOut.String())
+	}
+	if _, err := os.Stat(badDB); err == nil {
+		t.Error("a database was created although the login failed")
+	}
+}
