@@ -109,6 +109,7 @@ type fake struct {
 	hidden   map[string]bool           // "endpoint subject" → hidden list
 	empty    map[string]bool           // "endpoint subject" → endless empty pages
 	errAfter bool                      // when the hook cancels, return the ctx error instead of the page
+	refs     bool                      // tag posts quote an old post "POST/ref", given in Page.Refs
 	stats    *crawl.Stats              // counts calls as requests, if set
 }
 
@@ -250,6 +251,11 @@ func (f *fake) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.P
 				Hashtags: f.w.tags[x], TextLen: len(x), Text: "text of " + x})
 			if t.Endpoint == crawl.TagPosts {
 				pg.Found = append(pg.Found, a)
+				if f.refs {
+					r := &pg.PostRecords[len(pg.PostRecords)-1]
+					r.Kind, r.Parent = graph.QuotePost, x+"/ref"
+					pg.Refs = append(pg.Refs, graph.Post{ID: x + "/ref", Author: a, At: tagBase.AddDate(-1, 0, 0)})
+				}
 			}
 			for _, m := range f.w.mentions[x] {
 				pg.Edges = append(pg.Edges, graph.Edge{Src: a, Dst: m, Kind: graph.Mention, PostID: x})

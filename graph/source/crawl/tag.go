@@ -155,7 +155,7 @@ func filterTagPage(t *task, pg *Page, room int) tagPage {
 	if len(drop) == 0 {
 		return out
 	}
-	defer func() { out.pg.Refs = keptRefs(pg.Refs, kept, out.pg.Edges) }()
+
 	// Accounts named only by dropped posts go with them: an author of a
 	// dropped post is no participant unless it wrote a kept one, and an
 	// account on the page is kept if a kept post or edge names it.
@@ -197,6 +197,7 @@ func filterTagPage(t *task, pg *Page, room int) tagPage {
 			out.pg.Accounts = append(out.pg.Accounts, a)
 		}
 	}
+	out.pg.Refs = keptRefs(pg.Refs, kept, out.pg.Edges)
 	return out
 }
 

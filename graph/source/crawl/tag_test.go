@@ -432,3 +432,33 @@ func TestTagSubject(t *testing.T) {
 		}
 	}
 }
+
+// TestTagRefs: the posts a tag post points at (Page.Refs) are stored
+// whatever their time, only for kept posts, and not counted by --max-posts.
+func TestTagRefs(t *testing.T) {
+	w := newWorld(31, 60, 3, 3)
+	since := w.at[w.tagged["go"][9]]
+	s := newPostState(t)
+	f := newFake(w, 4)
+	f.refs = true
+	if _, err := crawl.Run(context.Background(), s, f, crawl.Config{Tags: []string{"go"}, Since: since, MaxPosts: 7, Depth: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var tagged, refs int
+	for id, p := range s.posts {
+		if strings.HasSuffix(id, "/ref") {
+			refs++
+			if _, ok := s.posts[strings.TrimSuffix(id, "/ref")]; !ok {
+				t.Errorf("ref %s of a post not kept", id)
+			}
+			continue
+		}
+		tagged++
+		if p.Parent != id+"/ref" {
+			t.Errorf("post %s: parent %q", id, p.Parent)
+		}
+	}
+	if tagged != 7 || refs != 7 {
+		t.Errorf("%d tag posts and %d refs, want 7 and 7", tagged, refs)
+	}
+}
