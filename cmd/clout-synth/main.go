@@ -50,12 +50,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed; the same flags give the same output")
 	fs.Float64Var(&o.GammaIn, "gamma-in", 2.1, "exponent of the in-degree (followers) power-law tail, > 1")
 	fs.Float64Var(&o.GammaOut, "gamma-out", 2.5, "exponent of the out-degree (following) power-law tail, > 1")
+	events := fs.Int("events", 0, "write this many interaction events with posts instead of follow edges (see events.go)")
+	var eo eventOptions
+	fs.StringVar(&eo.Tag, "tag", "topic", "with -events: the tag carried by -tag-share of the events")
+	fs.Float64Var(&eo.TagShare, "tag-share", 0.1, "with -events: share of the events whose post carries -tag")
+	fs.IntVar(&eo.Days, "days", 30, "with -events: days the event times spread over")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: clout-synth [flags] > graph.csv
 
 Writes a synthetic directed follow graph with power-law degree distributions
 (directed Chung–Lu model) as CSV "source,target" to stdout; u3,u7 means u3
 follows u7. Self-loops are never written; repeated pairs may be.
+
+With -events N it writes N interaction events with posts instead, as CSV
+"source,target,kind,time,post_id,parent_id,hashtags" for clout import csv:
+  clout-synth -nodes 835000 -events 5000000 -seed 1 > events.csv
 
 Flags:
 `)
@@ -75,6 +84,14 @@ Flags:
 	if err := o.Validate(); err != nil {
 		fmt.Fprintf(stderr, "clout-synth: %v\n", err)
 		return errUsage
+	}
+	if *events > 0 {
+		if eo.TagShare < 0 || eo.TagShare > 0.7 {
+			fmt.Fprintf(stderr, "clout-synth: -tag-share %g out of range [0, 0.7] (likes carry no tags)\n", eo.TagShare)
+			return errUsage
+		}
+		o.Edges = *events
+		return writeEvents(ctx, o, eo, stdout)
 	}
 	return write(ctx, o, stdout)
 }

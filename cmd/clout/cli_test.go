@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/clout-cli/clout/graph/store"
 )
 
 // cli runs clout in-process, as a user would from a shell with stdout and
@@ -67,7 +69,7 @@ func TestRankPolblogsMatchesReference(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("rank exited %d: %s", code, errOut)
 	}
-	if !strings.HasPrefix(out, "rank,account,name,platform,pagerank,followers,reported_followers,reach2\n") {
+	if !strings.HasPrefix(out, "rank,account,name,platform,pagerank,followers,reported_followers,reach2") { // columns are appended
 		t.Fatalf("CSV header: %q", strings.SplitN(out, "\n", 2)[0])
 	}
 	got := map[string]map[string]string{}
@@ -311,5 +313,29 @@ func TestInterruptedImportLeavesDatabaseAndSaysSo(t *testing.T) {
 	}
 	if after, _, _ := cli(t, "", "--db", db, "stats", "--format", "json"); after != before {
 		t.Fatalf("an interrupted import changed the database:\n%s\n%s", before, after)
+	}
+}
+
+// The CSV columns of rank are a contract: every measure, in list order, and
+// the first eight exactly as the first release printed them.
+func TestRankColumnsAreTheMeasureList(t *testing.T) {
+	want := "rank,account,name,platform," + strings.Join(measureNames(allMeasures()), ",")
+	if !strings.HasPrefix(want, "rank,account,name,platform,pagerank,followers,reported_followers,reach2") {
+		t.Fatalf("the measure list reorders the contract columns: %s", want)
+	}
+	seen := map[string]bool{}
+	for _, m := range allMeasures() {
+		if seen[m.Name] || m.Name == "" || m.Doc == "" || m.All == nil {
+			t.Errorf("measure %q: duplicate, unnamed, undocumented or without All", m.Name)
+		}
+		seen[m.Name] = true
+	}
+	rep := rankReport(coreMeasures(), [][]float64{{0.5}, {2}, {math.NaN()}, {3}}, []store.AccountInfo{{Handle: "a", Platform: "local"}}, "engagement", true)
+	if got := strings.Join(rep.names(), ","); got != "rank,account,platform,pagerank" {
+		t.Errorf("engagement table columns = %s, want followers/reach2 left out (follow layer) and empty name/reported_followers left out", got)
+	}
+	rep = rankReport(coreMeasures(), [][]float64{{0.5}, {2}, {math.NaN()}, {3}}, []store.AccountInfo{{Handle: "a", Platform: "local"}}, "engagement", false)
+	if got := strings.Join(rep.names(), ","); got != want[:len(got)] || len(rep.Rows[0]) != len(rep.Columns) {
+		t.Errorf("CSV columns = %s, want every column", got)
 	}
 }

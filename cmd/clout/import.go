@@ -47,6 +47,7 @@ type ImportOptions struct {
 	Kind     string
 	Platform string
 	SkipBad  bool
+	KeepText bool
 }
 
 func newImportCmd(f *Factory) *cobra.Command {
@@ -68,7 +69,10 @@ Formats:
          twitter_combined.txt, Higgs social network: A follows B), "A B weight", or
          the Higgs activity file "userA userB unixtime RT|MT|RE".
   twarc  JSON Lines from twarc (v1.1 tweets) and twarc2 (API response pages,
-         flattened tweets, stream lines, followers/following pages).
+         flattened tweets, stream lines, followers/following pages). Every tweet
+         is also stored as a post (posts table), included ones too.
+
+Posts keep their text's length, never the text, unless --keep-text is given.
 
 FILE '-' reads standard input; gzip-compressed input is read transparently.
 The whole import is one transaction: it lands whole or not at all, so an
@@ -83,6 +87,7 @@ A malformed line stops the import with FILE:LINE and what was wrong; with
   clout import snap --kind follow twitter_combined.txt.gz
   clout import snap higgs-activity_time.txt.gz
   clout import twarc --skip-bad tweets-*.jsonl
+  clout import twarc --keep-text ciscosmt-chat.jsonl
   zcat tweets.jsonl.gz | clout import twarc -`,
 		Args: minArgs(2, "FORMAT and at least one FILE"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
@@ -100,6 +105,7 @@ A malformed line stops the import with FILE:LINE and what was wrong; with
 	cmd.Flags().StringVar(&opts.Kind, "kind", "follow", "`kind` of edges in inputs that do not say: follow, repost, quote, reply, mention or like")
 	cmd.Flags().StringVar(&opts.Platform, "platform", "", "`platform` of accounts in inputs that do not say (default \"local\"; twarc is always \"twitter\")")
 	cmd.Flags().BoolVar(&opts.SkipBad, "skip-bad", false, "skip malformed lines (and report how many) instead of stopping")
+	cmd.Flags().BoolVar(&opts.KeepText, "keep-text", false, "store each post's text (posts.text); without it only its length is kept")
 	cmd.RegisterFlagCompletionFunc("kind", fixedCompletion("follow", "repost", "quote", "reply", "mention", "like"))
 	return cmd
 }
@@ -114,6 +120,14 @@ type countingSink struct {
 func (c countingSink) Edge(e graph.Edge) error {
 	c.rows.Add(1)
 	return c.Sink.Edge(e)
+}
+
+// Post passes posts on to a sink that keeps them.
+func (c countingSink) Post(p graph.Post) error {
+	if ps, ok := c.Sink.(graph.PostSink); ok {
+		return ps.Post(p)
+	}
+	return nil
 }
 
 func runImport(ctx context.Context, opts *ImportOptions) error {
@@ -197,6 +211,9 @@ func runImport(ctx context.Context, opts *ImportOptions) error {
 	e := opts.IO.ErrOut
 	fmt.Fprintf(e, "imported %d file(s) in %s: %d edges read, %d new accounts, %d new follow edges, %d new interaction events",
 		len(opts.Files), time.Since(start).Round(time.Millisecond), st.Edges, st.Accounts, st.NewFollows, st.NewEvents)
+	if st.Posts > 0 {
+		fmt.Fprintf(e, ", %d new posts", st.NewPosts)
+	}
 	if st.SelfLoops > 0 {
 		fmt.Fprintf(e, ", %d self-loops dropped", st.SelfLoops)
 	}
@@ -243,7 +260,7 @@ func importOne(ctx context.Context, imp importer, name string, opts *ImportOptio
 	} else {
 		r = br
 	}
-	o := source.Options{Name: display, Kind: kind, Platform: opts.Platform, SkipBad: opts.SkipBad, Bad: bad}
+	o := source.Options{Name: display, Kind: kind, Platform: opts.Platform, SkipBad: opts.SkipBad, Bad: bad, KeepText: opts.KeepText}
 	if err := pipeInto(sink, func(s graph.Sink) error { return imp(ctx, r, o, s) }); err != nil {
 		var le *source.LineError
 		if errors.As(err, &le) || ctx.Err() != nil {

@@ -253,3 +253,23 @@ func groupDigits(v int64) string {
 	}
 	return b.String()
 }
+
+// keepColumns returns r without the columns whose keep entry is false.
+func (r *Report) keepColumns(keep []bool) *Report {
+	out := &Report{FloatDigits: r.FloatDigits}
+	for i, c := range r.Columns {
+		if keep[i] {
+			out.Columns = append(out.Columns, c)
+		}
+	}
+	for _, row := range r.Rows {
+		var kept []Cell
+		for i, c := range row {
+			if keep[i] {
+				kept = append(kept, c)
+			}
+		}
+		out.Rows = append(out.Rows, kept)
+	}
+	return out
+}

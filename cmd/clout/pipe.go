@@ -9,11 +9,12 @@ import (
 // pipeBatch is how many accounts and edges cross between goroutines at once.
 const pipeBatch = 4096
 
-// sinkItem is one call to a graph.Sink.
+// sinkItem is one call to a graph.Sink (or graph.PostSink: post non-nil).
 type sinkItem struct {
 	edge    graph.Edge
 	account graph.Account
 	isEdge  bool
+	post    *graph.Post
 }
 
 // errPipeStopped is what the reading side sees once the writing side failed;
@@ -35,14 +36,20 @@ type pipe struct {
 // returns the first error of either side, preferring dst's.
 func pipeInto(dst graph.Sink, produce func(graph.Sink) error) error {
 	p := &pipe{ch: make(chan []sinkItem, 4), free: make(chan []sinkItem, 6), failed: make(chan struct{})}
+	posts, _ := dst.(graph.PostSink)
 	done := make(chan error, 1)
 	go func() {
 		var err error
 		for batch := range p.ch {
 			for i := 0; err == nil && i < len(batch); i++ {
-				if it := &batch[i]; it.isEdge {
+				switch it := &batch[i]; {
+				case it.isEdge:
 					err = dst.Edge(it.edge)
-				} else {
+				case it.post != nil:
+					if posts != nil {
+						err = posts.Post(*it.post)
+					}
+				default:
 					err = dst.Account(it.account)
 				}
 				if err != nil {
@@ -75,6 +82,12 @@ func (p *pipe) Account(a graph.Account) error {
 
 func (p *pipe) Edge(e graph.Edge) error {
 	p.buf = append(p.buf, sinkItem{edge: e, isEdge: true})
+	return p.maybeFlush()
+}
+
+// Post passes a post on; it is dropped when the destination keeps no posts.
+func (p *pipe) Post(post graph.Post) error {
+	p.buf = append(p.buf, sinkItem{post: &post})
 	return p.maybeFlush()
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/store"
-	"github.com/clout-cli/clout/influence"
+
 	"github.com/spf13/cobra"
 )
 
@@ -21,20 +22,22 @@ const defaultWeights = "follow=1,repost=1,quote=1,reply=0.5,mention=0.5,like=0.2
 
 // RankOptions are the inputs of `clout rank`.
 type RankOptions struct {
-	IO       *IOStreams
-	DB       string
-	Layer    string
-	Weights  string
-	Since    string
-	Until    string
-	Platform string
-	By       string
-	Top      int
-	Damping  float64
-	Tol      float64
-	MaxIter  int
-	Format   string
-	Verbose  bool
+	IO  *IOStreams
+	DB  string
+	Sel SelectionFlags
+	By  string
+	Top int
+	// Topics (--topic) restrict the engagement layer and measures to the
+	// conversation of hashtags and personalize PageRank on who posted them.
+	Topics []string
+	// Seeds (--seed) and SeedFile (--seed-file) personalize PageRank.
+	Seeds    []string
+	SeedFile string
+	// MinPosts hides accounts that authored fewer posts in the selection.
+	MinPosts int
+	// Format is table, csv, tsv or json ("" = table on a terminal).
+	Format  string
+	Verbose bool
 	// Now anchors relative times (--since 30d); tests fix it.
 	Now func() time.Time
 }
@@ -43,11 +46,9 @@ func newRankCmd(f *Factory) *cobra.Command {
 	opts := &RankOptions{}
 	cmd := &cobra.Command{
 		Use:   "rank",
-		Short: "Rank accounts by influence (PageRank, followers, reach)",
-		Long: `Rank every account by PageRank over the chosen layer and print the top ones
-with their followers (follow in-degree in the data), the follower count the
-platform reported, and reach2 (distinct accounts that follow the account or one
-of its followers, the account itself excluded).
+		Short: "Rank accounts by influence (PageRank, followers, reach, ...)",
+		Long: `Rank every account by PageRank over the chosen layer (or by any other measure
+with --by) and print the top ones with every measure clout computes.
 
 Layers: follow (who follows whom), engagement (reposts, quotes, replies,
 mentions, likes, each event weighted by --weights), or all (both). The default
@@ -56,39 +57,64 @@ is engagement when the database holds interaction events, else follow.
 PageRank: damping d, teleport uniform over all accounts, transition u → w with
 probability weight(u,w)/out-weight(u), the rank of accounts without out-edges
 spread uniformly; iterations stop when the L1 change falls below --tol.
+With --seed (or --seed-file) PageRank is personalized: teleport and the rank
+of accounts without out-edges go to the seeds only, uniformly (Haveliwala
+2002).
+
+--topic '#tag' (repeatable; several tags mean any of them; any case) ranks a
+conversation: the interaction events on posts carrying the tag (the event's
+own hashtags, the post it is on, or that post's parent carry it), the posts
+with the tag, every engagement column within the topic, and PageRank
+personalized on the accounts that posted with the tag (unless --seed is
+given). Follow edges (--layer all) are not restricted.
 Ties are broken by account name, so the same database and flags always print
 the same bytes.
 
-CSV columns: rank,account,name,platform,pagerank,followers,reported_followers,reach2`,
+The terminal table shows the columns that mean something for the layer ranked
+and leaves out columns that are empty for every printed row; CSV and JSON
+always carry every column, in this order (later versions append, never
+reorder):
+  rank,account,name,platform,` + strings.Join(measureNames(allMeasures()), ",") + `
+
+Measures:
+` + measureHelp(allMeasures()),
 		Example: `  clout rank --top 20
   clout rank --format csv --top 0 > ranking.csv
   clout rank --layer engagement --since 2024-01-01 --until 2024-02-01
   clout rank --weights reply=1,like=0 --platform bluesky
-  clout rank --by followers --top 50 -v`,
+  clout rank --by followers --top 50 -v
+  clout rank --topic '#ciscosmt' --top 25
+  clout rank --topic ciscosmt --by engagement_rate --min-posts 3
+  clout rank --seed @alice.bsky.social --seed did:plc:abc123 --layer follow
+  clout rank --seed-file seeds.txt --format csv --top 0 > seeded.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO, opts.DB = f.IO, f.DBPath()
 			return runRank(cmd.Context(), opts)
 		},
 	}
+	opts.Sel.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Layer, "layer", "", "edges to rank on: follow, engagement or all (default engagement when events exist, else follow)")
-	fl.StringVar(&opts.Weights, "weights", defaultWeights, "per-kind edge `weights`; kinds not named keep their default")
-	fl.StringVar(&opts.Since, "since", "", "only events at or after `TIME` (RFC 3339, YYYY-MM-DD, Unix seconds, or an age like 30d or 12h)")
-	fl.StringVar(&opts.Until, "until", "", "only events before `TIME` (same forms as --since)")
-	fl.StringVar(&opts.Platform, "platform", "", "only accounts of this `platform` (bluesky, mastodon, twitter, local, ...)")
-	fl.StringVar(&opts.By, "by", "pagerank", "sort key: pagerank, followers or reach2")
+	fl.StringVar(&opts.By, "by", "pagerank", "sort key: any measure ("+strings.Join(measureNames(allMeasures()), ", ")+")")
 	fl.IntVar(&opts.Top, "top", 20, "print the top `N` accounts (0 = all)")
-	fl.Float64Var(&opts.Damping, "damping", 0.85, "PageRank damping factor d, in (0, 1)")
-	fl.Float64Var(&opts.Tol, "tol", 1e-10, "stop when the L1 change of an iteration is below this")
-	fl.IntVar(&opts.MaxIter, "max-iter", 1000, "stop after this many iterations even if not converged")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings, iterations and the final residual to stderr")
-	cmd.RegisterFlagCompletionFunc("layer", fixedCompletion("follow", "engagement", "all"))
-	cmd.RegisterFlagCompletionFunc("by", fixedCompletion("pagerank", "followers", "reach2"))
+	fl.StringArrayVar(&opts.Topics, "topic", nil, "rank the conversation of this hashtag (`#tag`; repeatable, any of them)")
+	fl.StringArrayVar(&opts.Seeds, "seed", nil, "personalize PageRank on this `ACCOUNT` (handle or key; repeatable)")
+	fl.StringVar(&opts.SeedFile, "seed-file", "", "personalize PageRank on the accounts of `FILE`, one handle or key a line ('-' reads stdin)")
+	fl.IntVar(&opts.MinPosts, "min-posts", 0, "hide accounts that authored fewer than `N` posts in the selection")
+	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
-	cmd.RegisterFlagCompletionFunc("platform", fixedCompletion("bluesky", "mastodon", "twitter", "local"))
 	return cmd
+}
+
+// measureHelp lists each measure with its definition, for --help.
+func measureHelp(ms []Measure) string {
+	var b strings.Builder
+	for _, m := range ms {
+		fmt.Fprintf(&b, "  %-20s %s\n", m.Name, m.Doc)
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // parseWeights reads "kind=w,kind=w" over the defaults.
@@ -143,21 +169,8 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a time: want RFC 3339 (2024-01-31T12:00:00Z), YYYY-MM-DD, Unix seconds, or an age like 30d or 12h", s)
 }
 
-// rankRow is one ranked account.
-type rankRow struct {
-	node      uint32
-	info      store.AccountInfo
-	pagerank  float64
-	followers int
-	reach2    int
-}
-
 func runRank(ctx context.Context, opts *RankOptions) error {
 	format, err := resolveFormat(opts.Format, opts.IO)
-	if err != nil {
-		return err
-	}
-	weights, err := parseWeights(opts.Weights)
 	if err != nil {
 		return err
 	}
@@ -165,32 +178,34 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	since, err := parseTime(opts.Since, now())
+	sel, err := opts.Sel.parse(now())
 	if err != nil {
-		return usageErrorf("--since: %v", err)
-	}
-	until, err := parseTime(opts.Until, now())
-	if err != nil {
-		return usageErrorf("--until: %v", err)
-	}
-	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
-		return usageErrorf("--since %s is not before --until %s", opts.Since, opts.Until)
-	}
-	if !(opts.Damping > 0 && opts.Damping < 1) {
-		return usageErrorf("--damping must be between 0 and 1 (exclusive), got %v", opts.Damping)
-	}
-	if !(opts.Tol > 0) {
-		return usageErrorf("--tol must be positive, got %v", opts.Tol)
-	}
-	if opts.MaxIter < 1 {
-		return usageErrorf("--max-iter must be at least 1, got %d", opts.MaxIter)
+		return err
 	}
 	if opts.Top < 0 {
 		return usageErrorf("--top must be 0 (all) or more, got %d", opts.Top)
 	}
-	by := strings.ToLower(opts.By)
-	if by != "pagerank" && by != "followers" && by != "reach2" {
-		return usageErrorf("--by %q: want pagerank, followers or reach2", opts.By)
+	if opts.MinPosts < 0 {
+		return usageErrorf("--min-posts must be 0 or more, got %d", opts.MinPosts)
+	}
+	topics, err := parseTopics(opts.Topics)
+	if err != nil {
+		return err
+	}
+	if len(topics) > 0 && sel.LayerName == "follow" {
+		return usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
+	}
+	if len(topics) > 0 && sel.LayerName == "" {
+		sel.LayerName = "engagement"
+	}
+	seeds, err := seedNames(opts.Seeds, opts.SeedFile, opts.IO.In)
+	if err != nil {
+		return err
+	}
+	measures := allMeasures()
+	by, ok := findMeasure(measures, strings.ToLower(opts.By))
+	if !ok {
+		return usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
 	}
 
 	s, err := store.Open(ctx, opts.DB, store.Options{MustExist: true})
@@ -198,169 +213,158 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 		return err
 	}
 	defer s.Close()
-
-	layerName := strings.ToLower(opts.Layer)
-	if layerName == "" {
-		has, err := s.HasEvents(ctx, opts.Platform)
+	if err := sel.settle(ctx, s, opts.IO.ErrOut); err != nil {
+		return err
+	}
+	sel.Layer.Topics = topics
+	if sel.SeedIDs, err = resolveSeeds(ctx, s, seeds, sel.Platform); err != nil {
+		return err
+	}
+	env := newMeasureEnv(s, sel, opts.IO.ErrOut, opts.Verbose)
+	if err := topicSeeds(ctx, env); err != nil {
+		return err
+	}
+	var keep func(uint32) bool
+	if opts.MinPosts > 0 {
+		posts, err := engagementCounts(ctx, env)
 		if err != nil {
 			return err
 		}
-		layerName = "follow"
-		if has {
-			layerName = "engagement"
-		}
+		keep = func(v uint32) bool { return posts.Posts[v] >= int64(opts.MinPosts) }
 	}
-	layer := store.Layer{Weights: map[graph.Kind]float64{}, Since: since, Until: until, Platform: opts.Platform}
-	switch layerName {
-	case "follow":
-		layer.Weights[graph.Follow] = 1
-	case "engagement", "all":
-		for _, k := range graph.InteractionKinds() {
-			layer.Weights[k] = weights[k]
-		}
-		if layerName == "all" {
-			layer.Weights[graph.Follow] = weights[graph.Follow]
-		}
-	default:
-		return usageErrorf("--layer %q: want follow, engagement or all", opts.Layer)
-	}
-	if layerName == "follow" && (!since.IsZero() || !until.IsZero()) {
-		fmt.Fprintln(opts.IO.ErrOut, "warning: --since/--until apply to interaction events; follow edges have no time")
-	}
-
-	t0 := time.Now()
-	loaded, err := s.LoadGraph(ctx, layer)
+	nodes, infos, err := rankNodes(ctx, env, by, opts.Top, keep)
 	if err != nil {
 		return err
 	}
-	// followers and reach2 are always measured on the follow layer.
-	follow := loaded
-	if layerName != "follow" {
-		follow, err = s.LoadGraph(ctx, store.Layer{Weights: map[graph.Kind]float64{graph.Follow: 1}, Platform: opts.Platform})
-		if err != nil {
+	cols := make([][]float64, len(measures))
+	for i := range measures {
+		if cols[i], err = measures[i].values(ctx, env, nodes); err != nil {
 			return err
 		}
 	}
-	loadTime := time.Since(t0)
-	g := loaded.Graph
+	rep := rankReport(measures, cols, infos, sel.LayerName, format == FormatTable)
+	return rep.Render(opts.IO.Out, format)
+}
+
+// rankNodes orders the accounts by measure by (highest first, empty last)
+// and returns the first top of them (0 = all) with their attributes. Ties are
+// broken by account label, then platform, so the order depends only on the
+// data. keep, when set, leaves out the nodes it is false for (--min-posts).
+func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep func(uint32) bool) ([]uint32, []store.AccountInfo, error) {
+	l, err := env.Ranked(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := l.Graph
 	if g.N() == 0 {
-		return fmt.Errorf("database %s holds no accounts%s: import or crawl something first", opts.DB, platformNote(opts.Platform))
+		return nil, nil, fmt.Errorf("database %s holds no accounts%s: import or crawl something first", env.Store.Path(), platformNote(env.Sel.Platform))
 	}
-	if loaded.SkippedUntimed > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %d events without a time were left out by --since/--until\n", loaded.SkippedUntimed)
+	if g.M() == 0 && by.Needs == NeedRanked {
+		fmt.Fprintf(env.ErrOut, "warning: the %s layer has no edges%s; every account gets the same %s\n", env.Sel.LayerName, platformNote(env.Sel.Platform), by.Name)
 	}
-	if g.M() == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: the %s layer has no edges%s; every account gets the same PageRank\n", layerName, platformNote(opts.Platform))
-	}
-
-	t1 := time.Now()
-	pr, err := influence.PageRank(ctx, g, influence.PageRankOptions{Damping: opts.Damping, Tol: opts.Tol, MaxIter: opts.MaxIter})
+	key, err := env.AllOf(ctx, &by)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	prTime := time.Since(t1)
-	if !pr.Converged {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: PageRank did not converge in %d iterations (L1 change %.3g > --tol %g); raise --max-iter\n",
-			pr.Iterations, pr.Residual, opts.Tol)
-	}
-
-	fg := follow.Graph
-	n := g.N()
-	rows := make([]rankRow, n)
-	for i := range rows {
-		rows[i] = rankRow{node: uint32(i), pagerank: pr.Scores[i], followers: influence.Followers(fg, uint32(i)), reach2: -1}
-	}
-	var reachAll []int
-	if by == "reach2" {
-		t2 := time.Now()
-		reachAll, err = influence.Reach2All(ctx, fg, 0)
-		if err != nil {
-			return err
+	cmpKey := func(a, b uint32) int {
+		ka, kb := key[a], key[b]
+		switch na, nb := math.IsNaN(ka), math.IsNaN(kb); {
+		case na && nb:
+			return 0
+		case na:
+			return 1
+		case nb:
+			return -1
 		}
-		for i := range rows {
-			rows[i].reach2 = reachAll[i]
-		}
-		if opts.Verbose {
-			fmt.Fprintf(opts.IO.ErrOut, "reach2 of %d accounts in %s\n", n, time.Since(t2).Round(time.Millisecond))
-		}
+		return cmp.Compare(kb, ka)
 	}
 	// Sort by the key, then by account id (stable, independent of map or
-	// goroutine order); names are broken in a second pass below.
-	key := func(r *rankRow) float64 {
-		switch by {
-		case "followers":
-			return float64(r.followers)
-		case "reach2":
-			return float64(r.reach2)
-		}
-		return r.pagerank
+	// goroutine order); names are broken in a second pass below, on the
+	// rows kept only.
+	nodes := allNodes(g.N())
+	if keep != nil {
+		nodes = slices.DeleteFunc(nodes, func(v uint32) bool { return !keep(v) })
 	}
-	slices.SortFunc(rows, func(a, b rankRow) int {
-		if c := cmp.Compare(key(&b), key(&a)); c != 0 {
+	slices.SortFunc(nodes, func(a, b uint32) int {
+		if c := cmpKey(a, b); c != 0 {
 			return c
 		}
-		return cmp.Compare(loaded.IDs[a.node], loaded.IDs[b.node])
+		return cmp.Compare(l.IDs[a], l.IDs[b])
 	})
-	top := rows
-	if opts.Top > 0 && opts.Top < len(rows) {
+	if top > 0 && top < len(nodes) {
 		// Keep every account tied with the last one shown so that the name
 		// tie-break below sees them all.
-		end := opts.Top
-		for end < len(rows) && key(&rows[end]) == key(&rows[opts.Top-1]) {
+		end := top
+		for end < len(nodes) && cmpKey(nodes[end], nodes[top-1]) == 0 {
 			end++
 		}
-		top = rows[:end]
+		nodes = nodes[:end]
 	}
-	ids := make([]int64, len(top))
-	for i := range top {
-		ids[i] = loaded.IDs[top[i].node]
-	}
-	infos, err := s.Accounts(ctx, ids)
+	infos, err := env.Infos(ctx, nodes)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	for i := range top {
-		top[i].info = infos[i]
+	order := make([]int, len(nodes))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortStableFunc(top, func(a, b rankRow) int {
-		if c := cmp.Compare(key(&b), key(&a)); c != 0 {
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmpKey(nodes[a], nodes[b]); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.info.Label(), b.info.Label()); c != 0 {
+		if c := cmp.Compare(infos[a].Label(), infos[b].Label()); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.info.Platform, b.info.Platform)
+		return cmp.Compare(infos[a].Platform, infos[b].Platform)
 	})
-	if opts.Top > 0 && opts.Top < len(top) {
-		top = top[:opts.Top]
+	if top > 0 && top < len(order) {
+		order = order[:top]
 	}
-	if reachAll == nil {
-		r := influence.NewReacher(fg)
-		for i := range top {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			top[i].reach2 = r.Reach2(top[i].node)
-		}
+	outNodes := make([]uint32, len(order))
+	outInfos := make([]store.AccountInfo, len(order))
+	for i, j := range order {
+		outNodes[i], outInfos[i] = nodes[j], infos[j]
 	}
-	if opts.Verbose {
-		fmt.Fprintf(opts.IO.ErrOut, "layer %s: %d accounts, %d edges; loaded in %s\n", layerName, n, g.M(), loadTime.Round(time.Millisecond))
-		fmt.Fprintf(opts.IO.ErrOut, "pagerank: %d iterations, L1 residual %.3g, %s (iterations %s: %.2f ns per edge per iteration)\n",
-			pr.Iterations, pr.Residual, prTime.Round(time.Millisecond), pr.IterTime.Round(time.Millisecond), nsPerEdgeIter(pr.IterTime, g.M(), pr.Iterations))
-	}
+	return outNodes, outInfos, nil
+}
 
-	rep := &Report{Columns: []Column{{Name: "rank", Number: true}, {Name: "account"}, {Name: "name"}, {Name: "platform"},
-		{Name: "pagerank", Number: true}, {Name: "followers", Number: true}, {Name: "reported_followers", Number: true},
-		{Name: "reach2", Number: true}}}
-	for i, r := range top {
-		var reported Cell
-		if r.info.Followers >= 0 {
-			reported = r.info.Followers
-		}
-		rep.Rows = append(rep.Rows, []Cell{int64(i + 1), r.info.Label(), r.info.Name, r.info.Platform, r.pagerank,
-			int64(r.followers), reported, int64(r.reach2)})
+// rankReport lays out the ranking: rank, account, name, platform, then one
+// column per measure. A table (forTable) keeps only the measures that mean
+// something for the ranked layer and leaves out columns empty in every row;
+// CSV and JSON keep every column, so their layout never depends on the data.
+func rankReport(ms []Measure, cols [][]float64, infos []store.AccountInfo, layerName string, forTable bool) *Report {
+	rep := &Report{Columns: []Column{{Name: "rank", Number: true}, {Name: "account"}, {Name: "name"}, {Name: "platform"}}}
+	keep := []bool{true, true, true, true}
+	if forTable {
+		keep[2] = slices.ContainsFunc(infos, func(a store.AccountInfo) bool { return a.Name != "" })
 	}
-	return rep.Render(opts.IO.Out, format)
+	for i, m := range ms {
+		rep.Columns = append(rep.Columns, Column{Name: m.Name, Number: true})
+		k := true
+		if forTable {
+			k = (m.Table == nil || m.Table(layerName)) && slices.ContainsFunc(cols[i], func(v float64) bool { return !math.IsNaN(v) })
+		}
+		keep = append(keep, k)
+	}
+	for r, a := range infos {
+		row := []Cell{int64(r + 1), a.Label(), a.Name, a.Platform}
+		for i, m := range ms {
+			row = append(row, measureCell(m, cols[i][r]))
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	return rep.keepColumns(keep)
+}
+
+// measureCell is a measure's value as a report cell: nil when empty.
+func measureCell(m Measure, v float64) Cell {
+	switch {
+	case math.IsNaN(v):
+		return nil
+	case m.Int:
+		return int64(v)
+	}
+	return v
 }
 
 func nsPerEdgeIter(d time.Duration, m, iters int) float64 {

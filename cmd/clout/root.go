@@ -83,6 +83,7 @@ Data goes to stdout; progress, warnings and logs to stderr.`,
 		newRankCmd(f),
 		newReachCmd(f),
 		newStatsCmd(f),
+		newTopicsCmd(f),
 		newCrawlCmd(f),
 		newVersionCmd(f),
 	)

@@ -32,6 +32,9 @@ type Options struct {
 	SkipBad bool
 	// Bad collects skipped lines; nil is allowed when SkipBad is false.
 	Bad *BadLines
+	// KeepText sends each post's text to the sink (graph.Post.Text); without
+	// it only the text's length is. Analysts may not be allowed to keep it.
+	KeepText bool
 }
 
 // MaxReported is how many skipped line numbers BadLines keeps.

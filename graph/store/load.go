@@ -26,6 +26,11 @@ type Layer struct {
 	Since, Until time.Time
 	// Platform restricts the graph to one platform; "" takes all.
 	Platform string
+	// Topics restricts the interaction events to those of a topic: hashtags
+	// (any case, '#' optional; several mean any of them). See topic.go for
+	// which events and posts belong to a topic. Follow edges are not
+	// restricted.
+	Topics []string
 }
 
 // Loaded is a graph of accounts built from the store. Node i is the account
@@ -42,6 +47,9 @@ type Loaded struct {
 	// dense: the ids are exactly 1..N, so node = id-1 (the usual case, and
 	// no lookup on the hot path of loading).
 	dense bool
+	// topic holds the topic events of the layer loaded (topic.go).
+	topicMu sync.Mutex
+	topic   *topicCache
 }
 
 // Node returns the node of account id.
@@ -135,7 +143,11 @@ func (s *Store) LoadGraph(ctx context.Context, layer Layer) (*Loaded, error) {
 			}
 		}
 	}
-	if len(kinds) > 0 {
+	if len(kinds) > 0 && len(layer.Topics) > 0 {
+		if src, dst, w, err = s.loadTopicEvents(ctx, l, layer, src, dst, w); err != nil {
+			return nil, err
+		}
+	} else if len(kinds) > 0 {
 		src, dst, w, err = s.loadEvents(ctx, l, layer, kinds, src, dst, w)
 		if err != nil {
 			return nil, err

@@ -18,6 +18,8 @@
 //	platform              overrides Options.Platform for the row
 //	post_id (postid, status_id, tweet_id)  the platform id of the post carrying the event
 //	hashtags              space- or comma-separated; '#' stripped, lower-cased
+//	parent_id (parent post id, In-Reply-To Tweet ID)  the post the row's post replies
+//	                      to, quotes or reposts
 //	Type                  Gephi: Undirected emits both directions; Directed, Mixed or empty one
 //
 // NodeXL edge sheets (a "Vertex 1" column) add Relationship, Relationship Date
@@ -27,6 +29,13 @@
 // Handle, and the platform defaults to "twitter". A NodeXL workbook has a row
 // of column-group names above the header; when the first row has no source
 // and target columns the second row is tried as the header.
+//
+// A row with a post id (post_id, or NodeXL's Imported ID or tweet URL) also
+// names a post, sent when the sink is a graph.PostSink: for repost, quote and
+// reply rows the source's post of that kind (parent_id its parent), for
+// mention rows the source's post of unknown kind, for like rows the target's
+// liked post, for NodeXL "Tweet" rows the source's original; none for
+// follows. See posts.go.
 //
 // Rows whose cells are all empty (spreadsheet padding) are skipped silently.
 package csvedge

@@ -23,6 +23,7 @@ const (
 	colTweetDate    // NodeXL Tweet Date (UTC)
 	colImportedID   // NodeXL Imported ID: the tweet id
 	colTweetURL     // NodeXL Twitter Page for Tweet
+	colParentID     // the post the row's post replies to, quotes or reposts
 	numRoles
 )
 
@@ -57,6 +58,8 @@ func roleOf(name string) (role, bool) {
 		return colImportedID, true
 	case "twitter page for tweet":
 		return colTweetURL, true
+	case "parent id", "parent post id", "in-reply-to tweet id":
+		return colParentID, true
 	}
 	return 0, false
 }

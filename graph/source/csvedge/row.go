@@ -23,6 +23,7 @@ const (
 type importer struct {
 	o        *source.Options
 	sink     graph.Sink
+	posts    graph.PostSink // sink, when it keeps posts
 	cols     columns
 	delim    rune
 	platform string              // the default platform
@@ -34,6 +35,7 @@ type importer struct {
 
 func newImporter(o *source.Options, sink graph.Sink, cols columns, delim rune) *importer {
 	im := &importer{o: o, sink: sink, cols: cols, delim: delim, platform: o.Platform, nodes: cols.nodes}
+	im.posts, _ = sink.(graph.PostSink)
 	if im.platform == "" {
 		im.platform = "local"
 		if cols.nodexl {
@@ -92,16 +94,12 @@ func (im *importer) row(rec []string) (msg string, err error) {
 		}
 		kind = k
 	}
-	switch action {
-	case relIgnored:
+	if action == relIgnored {
 		im.ignored++
 		return "", nil
-	case relTweet:
-		return "", im.account(platform, keep(src, long))
 	}
-
 	dst := cell(colTarget)
-	if dst == "" {
+	if dst == "" && action != relTweet {
 		return fmt.Sprintf("column %q is empty; want the account receiving attention", c.name(colTarget)), nil
 	}
 	var count int64
@@ -144,6 +142,13 @@ func (im *importer) row(rec []string) (msg string, err error) {
 	if v := cell(colHashtags); v != "" {
 		tags = parseHashtags(v)
 	}
+	if action == relTweet {
+		src = keep(src, long)
+		if err := im.account(platform, src); err != nil {
+			return "", err
+		}
+		return "", im.post(platform, src, dst, graph.Follow, at, keep(postID, long), keep(cell(colParentID), long), tags, true)
+	}
 
 	src, dst = keep(src, long), keep(dst, long)
 	if c.nodexl {
@@ -156,6 +161,9 @@ func (im *importer) row(rec []string) (msg string, err error) {
 	}
 	e := graph.Edge{Platform: platform, Src: src, Dst: dst, Kind: kind, At: at, PostID: keep(postID, long), Hashtags: tags, Count: count}
 	if err := im.sink.Edge(e); err != nil {
+		return "", err
+	}
+	if err := im.post(platform, src, dst, kind, at, e.PostID, keep(cell(colParentID), long), tags, false); err != nil {
 		return "", err
 	}
 	if both {

@@ -44,8 +44,14 @@
 //	         no time, no post. A users page from any other URL gives accounts only.
 //
 // Embedded originals (v1.1 retweeted_status and quoted_status, v2
-// includes.tweets) are not imported as tweets of their own: they may lie outside
-// the collection and would be counted twice when they are also lines of it.
+// includes.tweets) give no edges of their own: they may lie outside the
+// collection and would be counted twice when they are also lines of it.
+//
+// Posts, when the sink is also a graph.PostSink: every tweet in the file is
+// one, the embedded and included ones too (the store keeps each id once),
+// with its author, time, kind (original, reply, quote, repost), parent,
+// hashtags and text length; the text only with source.Options.KeepText. See
+// posts.go for the exact rules.
 // Self-loops are dropped. What cannot be resolved (a referenced tweet missing
 // from includes, a mention of an unknown username, a tweet without author) is
 // skipped without error; the "errors" array of a page is ignored. A

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source"
 )
 
@@ -52,6 +53,12 @@ func FuzzTwarc(f *testing.F) {
 		for _, a := range rec.accounts {
 			if a.Platform != "twitter" || a.Key == "" {
 				t.Fatalf("bad account %+v", a)
+			}
+		}
+		for _, p := range rec.posts {
+			if p.Platform != "twitter" || p.ID == "" || p.TextLen < 0 || p.Text != "" || p.Kind > graph.RepostPost ||
+				(p.Kind == graph.Original && p.Parent != "") {
+				t.Fatalf("bad post %+v", p)
 			}
 		}
 		err = Import(context.Background(), bytes.NewReader(in), source.Options{Name: "fuzz"}, &recorder{})

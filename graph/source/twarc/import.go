@@ -35,6 +35,7 @@ func run(ctx context.Context, r io.Reader, o source.Options, sink graph.Sink) (s
 		o.Name = "input"
 	}
 	im := newImporter(sink)
+	im.keepText = o.KeepText
 	err := im.run(ctx, newLineReader(r), &o)
 	return im.stats, err
 }

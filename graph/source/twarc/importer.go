@@ -21,22 +21,30 @@ type stats struct {
 type importer struct {
 	sink  graph.Sink
 	stats stats
+	// postSink is sink when it takes posts, else nil; keepText sends each
+	// post's text (source.Options.KeepText).
+	postSink graph.PostSink
+	keepText bool
 
 	// Per line.
-	sent   map[graph.Account]struct{} // accounts already sent for this line
-	users  []*obj                     // user objects of this line, for username lookup
-	byName map[string]string          // lower-cased username → id, built on first need
-	tweets map[string]*obj            // v2 includes.tweets by id
-	tags   []string                   // scratch for hashtags
-	done   []string                   // scratch: mention targets already emitted
+	sent     map[graph.Account]struct{} // accounts already sent for this line
+	users    []*obj                     // user objects of this line, for username lookup
+	byName   map[string]string          // lower-cased username → id, built on first need
+	tweets   map[string]*obj            // v2 includes.tweets by id
+	tags     []string                   // scratch for hashtags
+	postSent map[string]struct{}        // ids of the tweets sent as posts
+	done     []string                   // scratch: mention targets already emitted
 }
 
 func newImporter(sink graph.Sink) *importer {
+	ps, _ := sink.(graph.PostSink)
 	return &importer{
-		sink:   sink,
-		sent:   make(map[graph.Account]struct{}),
-		byName: make(map[string]string),
-		tweets: make(map[string]*obj),
+		sink:     sink,
+		postSink: ps,
+		postSent: make(map[string]struct{}),
+		sent:     make(map[graph.Account]struct{}),
+		byName:   make(map[string]string),
+		tweets:   make(map[string]*obj),
 	}
 }
 
@@ -46,6 +54,7 @@ func (im *importer) line(b []byte) (msg string, err error) {
 	clear(im.sent)
 	clear(im.byName)
 	clear(im.tweets)
+	clear(im.postSent)
 	im.users = im.users[:0]
 
 	env, data, hasData, msg := decode(b)
@@ -233,16 +242,28 @@ func (im *importer) parseTime(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
+	t, ok := parseAt(s)
+	if !ok {
+		im.stats.badTime++
+	}
+	return t
+}
+
+// parseAt is parseTime without the count: ok is false for a non-empty time
+// that does not parse.
+func parseAt(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, true
+	}
 	layout := time.RubyDate
 	if s[0] >= '0' && s[0] <= '9' {
 		layout = time.RFC3339
 	}
 	t, err := time.Parse(layout, s)
 	if err != nil {
-		im.stats.badTime++
-		return time.Time{}
+		return time.Time{}, false
 	}
-	return t.UTC()
+	return t.UTC(), true
 }
 
 // extendedEntities returns the entities of a compat-mode tweet's

@@ -11,7 +11,9 @@ import (
 type recorder struct {
 	accounts []graph.Account
 	edges    []graph.Edge
+	posts    []graph.Post
 	failAt   int // fail the failAt-th call (1-based) when > 0
+	failPost int // fail the failPost-th Post (1-based) when > 0
 	calls    int
 }
 
@@ -38,6 +40,16 @@ func (r *recorder) Edge(e graph.Edge) error {
 		return err
 	}
 	r.edges = append(r.edges, e)
+	return nil
+}
+
+// Post records p; it does not count towards failAt, so that the failure
+// tests written before posts keep their meaning (posts_test.go fails posts).
+func (r *recorder) Post(p graph.Post) error {
+	if r.failPost > 0 && len(r.posts)+1 == r.failPost {
+		return errSink
+	}
+	r.posts = append(r.posts, p)
 	return nil
 }
 

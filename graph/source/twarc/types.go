@@ -25,8 +25,8 @@ type obj struct {
 	Statuses      count    `json:"statuses_count"`
 
 	// Tweet fields.
-	Text      present   `json:"text"`
-	FullText  present   `json:"full_text"`
+	Text      tweetText `json:"text"`
+	FullText  tweetText `json:"full_text"`
 	CreatedAt string    `json:"created_at"`
 	Entities  *entities `json:"entities"`
 
@@ -37,8 +37,12 @@ type obj struct {
 	InReplyToUserIDStr string `json:"in_reply_to_user_id_str"`
 	InReplyToName      string `json:"in_reply_to_screen_name"`
 	ExtendedTweet      *struct {
+		FullText tweetText `json:"full_text"`
 		Entities *entities `json:"entities"`
 	} `json:"extended_tweet"`
+	InReplyToStatusIDStr string `json:"in_reply_to_status_id_str"`
+	InReplyToStatusID    flexID `json:"in_reply_to_status_id"`
+	QuotedStatusIDStr    string `json:"quoted_status_id_str"`
 
 	// v2 tweet; Author, InReplyToUser and the referenced tweets' bodies are
 	// inlined by twarc2 flatten.
@@ -47,6 +51,11 @@ type obj struct {
 	InReplyToUserID  flexID `json:"in_reply_to_user_id"` // a number in v1.1
 	InReplyToUser    *obj   `json:"in_reply_to_user"`
 	ReferencedTweets []obj  `json:"referenced_tweets"`
+	// NoteTweet holds the full text of a v2 long tweet (text is then
+	// truncated).
+	NoteTweet *struct {
+		Text tweetText `json:"text"`
+	} `json:"note_tweet"`
 	// Type is the reference type of a referenced_tweets item: retweeted,
 	// quoted or replied_to.
 	Type string `json:"type"`
@@ -75,7 +84,7 @@ func (o *obj) handle() string {
 }
 
 // isTweet reports whether o has a tweet's text.
-func (o *obj) isTweet() bool { return bool(o.Text) || bool(o.FullText) }
+func (o *obj) isTweet() bool { return o.Text.set || o.FullText.set }
 
 // entities holds the mention and hashtag entities of v1.1 (user_mentions,
 // hashtags[].text) and v2 (mentions, hashtags[].tag).
@@ -203,5 +212,28 @@ type present bool
 
 func (p *present) UnmarshalJSON(b []byte) error {
 	*p = present(string(b) != "null")
+	return nil
+}
+
+// tweetText is a tweet's text, remembering whether it was given (a non-null
+// value): the presence of text is what makes an object a tweet.
+type tweetText struct {
+	s   string
+	set bool
+}
+
+func (t *tweetText) UnmarshalJSON(b []byte) error {
+	*t = tweetText{}
+	if string(b) == "null" {
+		return nil
+	}
+	t.set = true
+	if len(b) >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		t.s = string(b[1 : len(b)-1])
+		return nil
+	}
+	// Escapes, or not a string: decoded by encoding/json; a non-string
+	// still marks a tweet, with no text.
+	_ = json.Unmarshal(b, &t.s)
 	return nil
 }

@@ -7,6 +7,9 @@ func (im *importer) v1(t *obj) error {
 	if err := im.walkUsers(t); err != nil {
 		return err
 	}
+	if err := im.posts(t); err != nil {
+		return err
+	}
 	p := post{src: t.User.key(), id: t.key(), at: im.parseTime(t.CreatedAt)}
 	if p.src == "" {
 		im.stats.noAuthor++

@@ -46,6 +46,18 @@ func (im *importer) v2(env *envelope, items []obj) error {
 		}
 	}
 	for i := range items {
+		if err := im.posts(&items[i]); err != nil {
+			return err
+		}
+	}
+	if inc := env.Includes; inc != nil {
+		for i := range inc.Tweets {
+			if err := im.posts(&inc.Tweets[i]); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range items {
 		if it := &items[i]; it.isTweet() {
 			if err := im.v2Tweet(it); err != nil {
 				return err
