@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +174,16 @@ func TestCrawlBlueskyTag(t *testing.T) {
 	}
 	if srv.Logins() != 1 || srv.Refreshes() == 0 {
 		t.Errorf("%d logins, %d refreshes", srv.Logins(), srv.Refreshes())
+	}
+	tagged := 0
+	for _, p := range posts {
+		if slices.Contains(p.Hashtags, "cloutchat") {
+			tagged++
+		}
+	}
+	topics, _, _ := cli(t, "", "--db", db, "topics")
+	if rows := readCSV(t, topics); len(rows) == 0 || rows[0]["tag"] != "cloutchat" || rows[0]["posts"] != strconv.Itoa(tagged) {
+		t.Errorf("topics: want cloutchat first with %d posts:\n%s", tagged, topics)
 	}
 	secrets := append(srv.Tokens(), blueskytest.DefaultPassword)
 	files, _ := filepath.Glob(db + "*")
