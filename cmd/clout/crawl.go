@@ -40,13 +40,23 @@ type CrawlOptions struct {
 	TokenEnv    string
 	TokenFile   string
 	Timeout     time.Duration
+	DepthSet    bool
+	// Tag crawls (crawl_tag.go).
+	Tags      []string
+	Since     string
+	Until     string
+	MaxPosts  int
+	Instances []string
+	KeepText  bool
+	// Now anchors relative times (--since 24h); tests fix it.
+	Now func() time.Time
 }
 
 func newCrawlCmd(f *Factory) *cobra.Command {
 	opts := &CrawlOptions{}
 	cmd := &cobra.Command{
-		Use:   "crawl PLATFORM SEED...",
-		Short: "Collect follower and engagement graphs live from Bluesky, Mastodon or X",
+		Use:   "crawl PLATFORM [SEED...] [--tag TAG...]",
+		Short: "Collect follower and engagement graphs, or a hashtag's conversation, live from Bluesky, Mastodon or X",
 		Long: `Crawl a platform breadth-first from seed accounts into the database, so that
 rank, reach and stats work on crawled data exactly as on imported data.
 
@@ -56,6 +66,20 @@ mentions they carry, and with --engagement (on by default) the accounts that
 reposted, quoted, replied to or liked each of those posts. Accounts found at
 depth d are queued at depth d+1. Profiles (handle, name, reported counts) are
 filled in for every account seen.
+
+With --tag (no seeds needed): the posts carrying the hashtag ('#' optional,
+case-insensitive), within --since/--until and up to --max-posts over all tags,
+are stored with their authors, and with --engagement each post's reposts,
+quotes, replies and likes, so that the conversation's participants come in
+without being known. --depth 0 (the default with --tag) collects the
+conversation only; --depth 1 also crawls each participant as an account crawl
+would (followers, --posts). Posts are stored in the posts table, their text
+only with --keep-text.
+  mastodon  the hashtag timeline of each --instance (default: the instance of
+            --api, else mastodon.social), anonymously; posts seen on several
+            instances are merged by their global uri.
+  x         recent search "#TAG" (the last 7 days), with the expansions that
+            name referenced authors.
 
 Platforms:
   bluesky   public AppView, no account needed. Seeds: @handle or DID.
@@ -69,13 +93,17 @@ any moment (Ctrl-C, kill -9, a network fault) continues where it stopped when
 the same command is run again. Requests are paced per host, by default at half
 of the platform's documented anonymous budget, and slowed further by the
 rate-limit headers the server sends; on 429 every worker waits.`,
-		Example: `  clout crawl bluesky @alice.bsky.social
+		Example: `  clout crawl mastodon --tag ciscosmt --instance mastodon.social --instance fosstodon.org \
+      --since 2026-03-05T17:00:00Z --until 2026-03-05T18:00:00Z
+  X_BEARER_TOKEN=... clout crawl x --tag '#ciscosmt' --since 24h --max-posts 2000
+  clout crawl mastodon --tag rust --depth 1 --posts 20
+  clout crawl bluesky @alice.bsky.social
   clout crawl bluesky did:plc:z72i7hdynmk6r22z27h6tvur --depth 2 --max-accounts 5000
   clout crawl mastodon Gargron@mastodon.social --posts 40 --contact you@example.org
   X_BEARER_TOKEN=... clout crawl x jack --follows --posts 0
   clout crawl status
   clout crawl bluesky @alice.bsky.social --retry-failed`,
-		Args: minArgs(2, "PLATFORM (bluesky, mastodon or x) and at least one SEED account"),
+		Args: minArgs(1, "PLATFORM (bluesky, mastodon or x), then SEED accounts or --tag"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) == 0 {
 				return crawlPlatforms, cobra.ShellCompDirectiveNoFileComp
@@ -86,11 +114,12 @@ rate-limit headers the server sends; on 429 every worker waits.`,
 			opts.IO, opts.DB, opts.Getenv = f.IO, f.DBPath(), f.Getenv
 			opts.Platform, opts.Seeds = args[0], args[1:]
 			opts.RateSet = cmd.Flags().Changed("rate")
+			opts.DepthSet = cmd.Flags().Changed("depth")
 			return runCrawl(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&opts.Depth, "depth", crawl.DefaultDepth, "walk the lists of accounts up to this many hops from the seeds")
+	fl.IntVar(&opts.Depth, "depth", crawl.DefaultDepth, "walk the lists of accounts up to this many hops from the seeds (with --tag: 0 = the conversation only, the default; 1 = also each participant's lists)")
 	fl.BoolVar(&opts.Follows, "follows", false, "also walk whom each account follows")
 	fl.IntVar(&opts.Posts, "posts", crawl.DefaultPosts, "read each account's `N` most recent posts (0 = none)")
 	fl.BoolVar(&opts.Engagement, "engagement", true, "for each post read, collect who reposted, quoted, replied to or liked it")
@@ -103,6 +132,7 @@ rate-limit headers the server sends; on 429 every worker waits.`,
 	fl.StringVar(&opts.TokenEnv, "token-env", "X_BEARER_TOKEN", "environment `variable` holding the X bearer token")
 	fl.StringVar(&opts.TokenFile, "token-file", "", "read the X bearer token from `FILE` instead")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of one request")
+	addTagFlags(cmd, opts)
 	cmd.AddCommand(newCrawlStatusCmd(f))
 	return cmd
 }
@@ -129,10 +159,24 @@ func crawlToken(opts *CrawlOptions) (string, error) {
 	return strings.TrimSpace(opts.Getenv(opts.TokenEnv)), nil
 }
 
-func runCrawl(ctx context.Context, opts *CrawlOptions) error {
-	if opts.Depth < 1 {
-		return usageErrorf("--depth must be at least 1, got %d", opts.Depth)
+// newCrawlPlatform builds the platform named by opts.Platform (normalized).
+func newCrawlPlatform(opts *CrawlOptions, client *crawl.Client) (crawl.Platform, error) {
+	switch opts.Platform {
+	case "bluesky":
+		return bluesky.New(client, bluesky.Config{API: opts.API})
+	case "mastodon":
+		return mastodon.New(client, mastodon.Config{API: opts.API})
+	case "x":
+		tok, err := crawlToken(opts)
+		if err != nil {
+			return nil, err
+		}
+		return x.New(client, x.Config{API: opts.API, Token: tok})
 	}
+	return nil, fmt.Errorf("unknown platform %q", opts.Platform)
+}
+
+func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	if opts.Posts < 0 || opts.MaxAccounts < 0 || opts.Concurrency < 1 || opts.Rate < 0 || opts.Timeout <= 0 {
 		return usageErrorf("--posts, --max-accounts and --rate must be ≥ 0, --concurrency ≥ 1, --timeout > 0")
 	}
@@ -148,6 +192,13 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	default:
 		return usageErrorf("unknown platform %q: want bluesky, mastodon or x", opts.Platform)
 	}
+	tc, err := tagOptions(opts)
+	if err != nil {
+		return err
+	}
+	if len(tc.Tags) == 0 && opts.Depth < 1 {
+		return usageErrorf("--depth must be at least 1, got %d", opts.Depth)
+	}
 	if opts.RateSet {
 		rate = opts.Rate
 	}
@@ -160,19 +211,7 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	}
 	client := crawl.NewClient(crawl.ClientConfig{UserAgent: userAgent(opts.Contact), Rate: rate, Timeout: opts.Timeout,
 		RateHeaders: headers, Stats: stats, Logf: logf})
-	var p crawl.Platform
-	var err error
-	switch opts.Platform {
-	case "bluesky":
-		p, err = bluesky.New(client, bluesky.Config{API: opts.API})
-	case "mastodon":
-		p, err = mastodon.New(client, mastodon.Config{API: opts.API})
-	case "x":
-		var tok string
-		if tok, err = crawlToken(opts); err == nil {
-			p, err = x.New(client, x.Config{API: opts.API, Token: tok})
-		}
-	}
+	p, err := newCrawlPlatform(opts, client)
 	if err != nil {
 		return err
 	}
@@ -184,11 +223,19 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 
 	cfg := crawl.Config{Seeds: opts.Seeds, Depth: opts.Depth, Follows: opts.Follows, Posts: opts.Posts,
 		Engagement: opts.Engagement, MaxAccounts: opts.MaxAccounts, Concurrency: opts.Concurrency,
-		RetryFailed: opts.RetryFailed, Stats: stats, Logf: logf}
+		RetryFailed: opts.RetryFailed, Stats: stats, Logf: logf, KeepText: opts.KeepText}
+	if len(tc.Tags) > 0 {
+		// The tags are the crawl's depth 0, their participants depth 1.
+		cfg.Tags, cfg.Instances, cfg.Since, cfg.Until, cfg.MaxPosts = tc.Tags, tc.Instances, tc.Since, tc.Until, tc.MaxPosts
+		cfg.Depth = opts.Depth + 1
+	}
 	if opts.IO.ErrTTY {
 		cfg.Progress = func(pr crawl.Progress) {
 			line := fmt.Sprintf("crawling %s: %d accounts done, %d queued, %d failed; %d requests (%.1f/s)",
 				p.Name(), pr.AccountsDone, pr.AccountsQueued, pr.AccountsFailed, pr.Requests, pr.ReqPerSec)
+			if len(cfg.Tags) > 0 {
+				line += fmt.Sprintf("; %d posts, %d lists to go", pr.PostsStored, pr.TasksOpen)
+			}
 			if pr.RateLimitWait > 0 {
 				line += fmt.Sprintf("; rate limited, waiting %s", pr.RateLimitWait.Round(time.Second))
 			}
@@ -209,9 +256,12 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 		}
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "crawl of %s finished in %s: %d accounts done, %d failed, %d still queued; %d lists done, %d hidden, %d failed; %d requests\n",
+	fmt.Fprintf(opts.IO.ErrOut, "crawl of %s finished in %s: %d accounts done, %d failed, %d still queued; %d lists done, %d hidden, %d failed; %d posts stored; %d requests\n",
 		p.Name(), sum.Elapsed.Round(time.Second), sum.AccountsDone, sum.AccountsFailed, sum.AccountsQueued,
-		sum.TasksDone, sum.TasksHidden, sum.TasksFailed, sum.Requests)
+		sum.TasksDone, sum.TasksHidden, sum.TasksFailed, sum.PostsStored, sum.Requests)
+	if len(cfg.Tags) > 0 && cfg.MaxPosts > 0 && sum.TasksOpen > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "--max-posts %d reached: %d lists not read; run again with a higher --max-posts to read them\n", cfg.MaxPosts, sum.TasksOpen)
+	}
 	if sum.NewTasksFailed > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "%d lists failed in this run: see clout crawl status; run again with --retry-failed to try them again\n", sum.NewTasksFailed)
 	}

@@ -251,7 +251,7 @@ func (s *Store) CrawlPlatforms(ctx context.Context) ([]string, error) {
 // CrawlCounts returns platform's crawl counters, by name:
 //
 //	frontier                 accounts queued (seen by the crawl at some depth)
-//	accounts.queued          accounts with a task not finished
+//	accounts.queued          accounts with a task not finished (tag lists are no account's)
 //	accounts.done            accounts whose tasks are all done (or hidden)
 //	accounts.failed          accounts with no task left to run and at least one failed
 //	tasks.STATUS             tasks by status (pending, in_progress, done, failed, hidden)
@@ -274,7 +274,7 @@ func (s *Store) CrawlCounts(ctx context.Context, platform string) (map[string]in
 	var q, d, f sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT sum(open > 0), sum(open = 0 AND failed = 0), sum(open = 0 AND failed > 0)
 		FROM (SELECT sum(status IN ('pending','in_progress')) AS open, sum(status = 'failed') AS failed
-		      FROM crawl_tasks WHERE platform = ? GROUP BY owner)`, platform).Scan(&q, &d, &f); err != nil {
+		      FROM crawl_tasks WHERE platform = ? AND endpoint != 'tag_posts' GROUP BY owner)`, platform).Scan(&q, &d, &f); err != nil {
 		return nil, wrap(err)
 	}
 	m["accounts.queued"], m["accounts.done"], m["accounts.failed"] = q.Int64, d.Int64, f.Int64

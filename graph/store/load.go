@@ -33,8 +33,9 @@ type Layer struct {
 }
 
 // Loaded is a graph of accounts built from the store. Node i is the account
-// with id IDs[i]; nodes are in account-id order, so two graphs loaded with the
-// same Platform share node numbering.
+// with id IDs[i]; nodes are in (platform, key) order, so two graphs loaded
+// with the same Platform share node numbering, and two databases with the
+// same accounts number them the same whatever order they were written in.
 type Loaded struct {
 	Graph *graph.Graph
 	IDs   []int64
@@ -73,9 +74,14 @@ func (s *Store) nodes(ctx context.Context, platform string) (*Loaded, error) {
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM accounts").Scan(&maxID); err != nil {
 		return nil, s.openError(err)
 	}
-	q, args := "SELECT id FROM accounts ORDER BY id", []any{}
+	// Nodes are numbered in (platform, key) order, not in the order the
+	// accounts arrived: two databases holding the same data then build the
+	// same graph, so every sum over a node's edges is taken in the same
+	// order and prints the same digits (the accounts_key index gives the
+	// order without sorting).
+	q, args := "SELECT id FROM accounts ORDER BY platform, key", []any{}
 	if platform != "" {
-		q, args = "SELECT id FROM accounts WHERE platform = ? ORDER BY id", []any{platform}
+		q, args = "SELECT id FROM accounts WHERE platform = ? ORDER BY platform, key", []any{platform}
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -97,8 +103,18 @@ func (s *Store) nodes(ctx context.Context, platform string) (*Loaded, error) {
 		l.index[id] = int32(len(l.IDs))
 		l.IDs = append(l.IDs, id)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, s.openError(err)
+	}
+	// dense: ids 1..N in that order, so node = id-1 without a lookup.
 	l.dense = int64(len(l.IDs)) == maxID
-	return l, rows.Err()
+	for i, id := range l.IDs {
+		if id != int64(i+1) {
+			l.dense = false
+			break
+		}
+	}
+	return l, nil
 }
 
 // LoadGraph builds the graph of layer: every account (of the platform) is a

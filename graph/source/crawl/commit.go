@@ -3,6 +3,7 @@ package crawl
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/clout-cli/clout/graph"
@@ -22,6 +23,7 @@ type commit struct {
 	e        *engine
 	accounts []graph.Account
 	edges    []graph.Edge
+	posts    []graph.Post
 	extra    func(Tx) error
 
 	// frontier changes
@@ -36,7 +38,8 @@ type commit struct {
 	t   *task
 	upd task
 
-	pages int64
+	pages    int64
+	tagItems int // posts a tag list stored
 }
 
 func (e *engine) newCommit() *commit { return &commit{e: e} }
@@ -203,6 +206,15 @@ func (c *commit) write(tx Tx) error {
 			return err
 		}
 	}
+	if len(c.posts) > 0 {
+		if ps, ok := tx.(graph.PostSink); ok {
+			for _, p := range c.posts {
+				if err := ps.Post(p); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	if c.extra != nil {
 		if err := c.extra(tx); err != nil {
 			return err
@@ -277,16 +289,18 @@ func (c *commit) apply(ids []int64, statuses []string) {
 		// An existing task not in byID is finished (or of an endpoint
 		// this run does not walk): it stays as it is.
 		if old == nil && (statuses[i] == statusPending || statuses[i] == statusInProgress) {
-			e.addTask(&task{Task: Task{Endpoint: nt.ep, Subject: nt.subject, Owner: nt.owner}, id: ids[i],
+			e.addTask(&task{Task: makeTask(nt.ep, nt.subject, nt.owner), id: ids[i],
 				depth: nt.depth, status: statuses[i], index: -1})
 		}
 	}
 	if c.t != nil {
 		c.finishTask()
 	}
+	e.tagItems += c.tagItems
 	e.mu.Lock()
 	e.profQueue = append(e.profQueue, pending...)
 	e.pages += c.pages
+	e.postsStored += int64(len(c.posts))
 	e.cond.Broadcast()
 	e.mu.Unlock()
 }
@@ -314,6 +328,9 @@ func (c *commit) finishTask() {
 		e.done[2]++
 	}
 	e.mu.Unlock()
+	if t.Endpoint == TagPosts {
+		return
+	}
 	e.ownerChange(t.Owner, func(o *owner) {
 		o.open--
 		if t.status == statusFailed {
@@ -342,8 +359,21 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 	c.t, c.upd = t, *t
 	u := &c.upd
 	u.err = ""
+	// Emptiness is the platform's: a page whose posts are all outside the
+	// window is not empty (the list goes on towards it).
+	empty := len(pg.Accounts) == 0 && len(pg.Edges) == 0 && len(pg.Found) == 0 && len(pg.Posts) == 0 &&
+		len(pg.PostRecords) == 0 && len(pg.Refs) == 0
+	var authors map[string]string
+	limit, old := false, false
+	if t.Endpoint == TagPosts {
+		var tp tagPage
+		tp, u.err = e.tagFilter(t, pg)
+		pg, authors, limit, old = &tp.pg, tp.authors, tp.capped, tp.old
+		c.tagItems = len(pg.PostRecords)
+		u.items += len(pg.PostRecords)
+	}
 	posts, edges := pg.Posts, pg.Edges
-	limit := false
+	records := pg.PostRecords
 	if t.Endpoint == Posts {
 		room := max(e.cfg.Posts-t.items, 0)
 		limit = len(posts) >= room
@@ -360,10 +390,25 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 				}
 			}
 			edges = kept
+			keptRecords := make([]graph.Post, 0, len(records))
+			for _, p := range records {
+				if !drop[p.ID] {
+					keptRecords = append(keptRecords, p)
+				}
+			}
+			records = keptRecords
 		}
 		u.items += len(posts)
-	} else {
+	} else if t.Endpoint != TagPosts {
 		u.items += len(edges)
+	}
+	c.posts = make([]graph.Post, 0, len(records)+len(pg.Refs))
+	for _, p := range slices.Concat(records, pg.Refs) {
+		p.Platform = e.platform
+		if !e.cfg.KeepText {
+			p.Text = ""
+		}
+		c.posts = append(c.posts, p)
 	}
 
 	c.accounts = make([]graph.Account, 0, len(pg.Accounts)+len(pg.Found))
@@ -390,14 +435,17 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 	c.queue(pg.Found, t.depth+1, false)
 	c.seen(keys, c.accounts)
 	for _, p := range posts {
+		owner := t.Owner
+		if a := authors[p]; a != "" {
+			owner = a
+		}
 		for _, ep := range engagementEndpoints {
 			if e.enabled(ep) {
-				c.tasks = append(c.tasks, newTask{ep, p, t.Owner, t.depth})
+				c.tasks = append(c.tasks, newTask{ep, p, owner, t.depth})
 			}
 		}
 	}
 
-	empty := len(pg.Accounts) == 0 && len(pg.Edges) == 0 && len(pg.Found) == 0 && len(pg.Posts) == 0
 	if empty {
 		u.emptyPages++
 	} else {
@@ -410,6 +458,9 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 		e.logf("%s: %s of %s is hidden", e.platform, t.Endpoint, t.Subject)
 	case limit:
 		u.status = statusDone
+	case old:
+		u.status = statusDone
+		u.err = "reached --since"
 	case pg.Next == "":
 		u.status = statusDone
 	case pg.Next == cur || (pg.Next == t.prev && t.prev != ""):

@@ -39,6 +39,31 @@ type Config struct {
 	// quoted, liked or replied to it (those the platform's Capabilities
 	// allow).
 	Engagement bool
+	// Tags, lower-cased and without '#' (see NormalizeTag), are crawled
+	// as TagPosts lists, one per tag and instance: the posts carrying the
+	// tag, their authors, and (with Engagement) each post's engagement
+	// lists, so that the participants of a conversation come in without
+	// being known. The tag lists are at depth 0 and the accounts they find
+	// at depth 1, so Depth 1 collects the conversation only, and Depth 2
+	// also walks each participant's lists as an account crawl would.
+	Tags []string
+	// Instances are where each tag is asked (Mastodon: one list per
+	// instance and tag, Task.Owner); empty: one list per tag, Owner "".
+	Instances []string
+	// Since and Until bound the tag lists in time (zero: unbounded); see
+	// Task.Since.
+	Since, Until time.Time
+	// MaxPosts stops the tag lists once they stored that many posts, over
+	// all of this run's tags and instances, in this run and the earlier
+	// runs of the same lists (0: no cap). A list cut short by the cap
+	// is done; lists not started when the cap is reached stay pending, and
+	// a later run with a higher cap reads them. A run walks only its own
+	// tag lists (these tags, instances and window): an unfinished tag list
+	// of an earlier run waits for the same tag crawl to be run again.
+	MaxPosts int
+	// KeepText keeps the posts' text; without it Post.Text is cleared
+	// before the post is written (TextLen is kept).
+	KeepText bool
 	// MaxAccounts stops queueing new accounts once the frontier holds that
 	// many (seeds always count and are always queued); 0 means no cap.
 	MaxAccounts int
@@ -67,6 +92,7 @@ type Progress struct {
 	TasksOpen      int // lists still to walk (in this run's configuration)
 	Profiles       int // profile lookups pending
 	Pages          int64
+	PostsStored    int64         // post records written in this run
 	Requests       int64         // in this run
 	ReqPerSec      float64       // over the last ten seconds or so
 	RateLimitWait  time.Duration // left of the current 429 wait, 0 if none
@@ -187,20 +213,24 @@ type engine struct {
 	txPages   int64
 	txCommits int
 	have      map[string]bool // account lists in the state at load, for plan
+	tagItems  int             // posts this run's tag lists stored, all runs
+	tagLists  map[string]bool // the stored subjects of this run's tag lists
+	capHit    bool            // --max-posts reached (logged once)
 
 	// mu guards the work queues and counters below.
-	mu        sync.Mutex
-	cond      *sync.Cond
-	queue     taskQueue
-	byID      map[int64]*task // every open task of this run's configuration
-	profQueue []string
-	inflight  int
-	fatal     error
-	pages     int64
-	finished  int // tasks finished in this run
-	failed    int // tasks failed in this run
-	done      [3]int
-	samples   []rateSample
+	mu          sync.Mutex
+	cond        *sync.Cond
+	queue       taskQueue
+	byID        map[int64]*task // every open task of this run's configuration
+	profQueue   []string
+	inflight    int
+	fatal       error
+	pages       int64
+	postsStored int64
+	finished    int // tasks finished in this run
+	failed      int // tasks failed in this run
+	done        [3]int
+	samples     []rateSample
 }
 
 // owner counts an account's open and failed tasks.
@@ -230,7 +260,7 @@ func (e *engine) stats() statsSnapshot {
 func newEngine(st State, p Platform, cfg Config) *engine {
 	e := &engine{st: st, p: p, cfg: cfg, platform: p.Name(), caps: p.Capabilities(), batch: max(p.ProfileBatch(), 1),
 		start: time.Now(), known: map[string]frontierPos{}, profSeen: map[string]bool{}, have: map[string]bool{}, owners: map[string]*owner{},
-		byID: map[int64]*task{}, cancel: func() {}}
+		byID: map[int64]*task{}, cancel: func() {}, tagLists: tagLists(cfg)}
 	e.cond = sync.NewCond(&e.mu)
 	e.startRq = e.stats().requests
 	e.persisted = e.stats()
@@ -257,6 +287,8 @@ func (e *engine) enabled(ep Endpoint) bool {
 		return e.cfg.Posts > 0
 	case RepostedBy, Quotes, Likes, Replies:
 		return e.cfg.Engagement
+	case TagPosts:
+		return true
 	}
 	return false
 }
@@ -308,9 +340,12 @@ func (e *engine) load(ctx context.Context) error {
 		return err
 	}
 	err = tx.CrawlTasks(e.platform, func(id int64, endpoint, subject, owner string, depth int, status, cursor, prev string, items, empty, attempts int) error {
-		t := &task{Task: Task{Endpoint: Endpoint(endpoint), Subject: subject, Owner: owner}, id: id, depth: depth,
+		t := &task{Task: makeTask(Endpoint(endpoint), subject, owner), id: id, depth: depth,
 			status: status, cursor: cursor, prev: prev, items: items, emptyPages: empty, attempts: attempts, index: -1}
 		e.addTask(t)
+		if t.Endpoint == TagPosts && e.tagLists[subject] {
+			e.tagItems += items
+		}
 		if t.Subject == t.Owner {
 			e.have[string(t.Endpoint)+"\x00"+t.Subject] = true
 		}
@@ -335,7 +370,7 @@ func (e *engine) load(ctx context.Context) error {
 // addTask records a task read from or just added to the state: open tasks
 // of enabled endpoints are queued. Callers hold commitMu.
 func (e *engine) addTask(t *task) {
-	if !e.enabled(t.Endpoint) {
+	if !e.enabled(t.Endpoint) || (t.Endpoint == TagPosts && !e.tagLists[TagSubject(t.Subject, t.Owner, t.Since, t.Until)]) {
 		return
 	}
 	open := t.open()
@@ -354,6 +389,9 @@ func (e *engine) addTask(t *task) {
 		e.done[2]++
 	}
 	e.mu.Unlock()
+	if t.Endpoint == TagPosts {
+		return // its owner is an instance, not an account
+	}
 	e.ownerChange(t.Owner, func(o *owner) {
 		switch {
 		case open:
@@ -457,14 +495,15 @@ func (e *engine) plan(ctx context.Context) error {
 	have := e.have
 	e.have = nil
 	c := e.newCommit()
+	// The tag lists first: they are the seeds of a tag crawl.
+	if err := e.planTags(c); err != nil {
+		return err
+	}
 	var todo []acct
 	for k, pos := range e.known {
 		if pos.depth < e.cfg.Depth {
 			todo = append(todo, acct{k, pos})
 		}
-	}
-	if len(todo) == 0 {
-		return nil
 	}
 	// The state knows finished tasks too; CrawlAddTask leaves them alone.
 	slices.SortFunc(todo, func(a, b acct) int {
@@ -601,6 +640,9 @@ func (e *engine) walk(ctx context.Context, t *task) error {
 		}
 		if t.Endpoint == Posts && t.items >= e.cfg.Posts {
 			return e.commitEnd(ctx, t, statusDone, "")
+		}
+		if t.Endpoint == TagPosts && e.tagCapReached() {
+			return nil // stays open for a run with a higher --max-posts
 		}
 		pg, err := e.p.Fetch(ctx, t.Task, t.cursor)
 		if err == nil && pg == nil {

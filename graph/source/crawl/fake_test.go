@@ -7,7 +7,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source/crawl"
@@ -25,15 +27,26 @@ type world struct {
 	reposts   map[string][]string // post → reposters
 	replies   map[string][]string // post → repliers
 	quotes    map[string][]string // post → quoters
+	tags      map[string][]string // post → its hashtags
+	at        map[string]time.Time
+	tagged    map[string][]string // tag → its posts, newest first
 }
+
+// tagBase is the time of the oldest post; post i of the world is i minutes later.
+var tagBase = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// worldTags are the hashtags posts carry (some none, some two).
+var worldTags = []string{"go", "rust", "zig"}
 
 // newWorld builds n accounts "a0".."a{n-1}", each following about deg
 // others, with posts posts each and a few interactions per post.
 func newWorld(seed uint64, n, deg, posts int) *world {
 	r := rand.New(rand.NewPCG(seed, 1))
+	rt := rand.New(rand.NewPCG(seed, 2)) // tags: a stream of their own, so that the rest is as before tags
 	w := &world{followers: map[string][]string{}, follows: map[string][]string{}, posts: map[string][]string{},
 		author: map[string]string{}, mentions: map[string][]string{}, likes: map[string][]string{},
-		reposts: map[string][]string{}, replies: map[string][]string{}, quotes: map[string][]string{}}
+		reposts: map[string][]string{}, replies: map[string][]string{}, quotes: map[string][]string{},
+		tags: map[string][]string{}, at: map[string]time.Time{}, tagged: map[string][]string{}}
 	for i := range n {
 		w.accounts = append(w.accounts, "a"+strconv.Itoa(i))
 	}
@@ -63,7 +76,17 @@ func newWorld(seed uint64, n, deg, posts int) *world {
 			w.reposts[p] = pick(r.IntN(2), a)
 			w.replies[p] = pick(r.IntN(2), a)
 			w.quotes[p] = pick(r.IntN(2), a)
+			w.at[p] = tagBase.Add(time.Duration(len(w.at)) * time.Minute)
+			for _, tg := range worldTags {
+				if rt.IntN(3) == 0 {
+					w.tags[p] = append(w.tags[p], tg)
+					w.tagged[tg] = append(w.tagged[tg], p)
+				}
+			}
 		}
+	}
+	for _, ps := range w.tagged {
+		slices.SortFunc(ps, func(a, b string) int { return w.at[b].Compare(w.at[a]) })
 	}
 	return w
 }
@@ -86,6 +109,7 @@ type fake struct {
 	hidden   map[string]bool           // "endpoint subject" → hidden list
 	empty    map[string]bool           // "endpoint subject" → endless empty pages
 	errAfter bool                      // when the hook cancels, return the ctx error instead of the page
+	refs     bool                      // tag posts quote an old post "POST/ref", given in Page.Refs
 	stats    *crawl.Stats              // counts calls as requests, if set
 }
 
@@ -93,7 +117,7 @@ func newFake(w *world, pageSize int) *fake {
 	return &fake{w: w, pageSize: pageSize, batch: 4, fetches: map[string]int{},
 		failWith: map[string]error{}, failOnce: map[string]error{}, repeat: map[string]bool{},
 		hidden: map[string]bool{}, empty: map[string]bool{},
-		caps: crawl.Capabilities{crawl.Followers: true, crawl.Follows: true, crawl.Posts: true,
+		caps: crawl.Capabilities{crawl.Followers: true, crawl.Follows: true, crawl.Posts: true, crawl.TagPosts: true,
 			crawl.RepostedBy: true, crawl.Quotes: true, crawl.Likes: true, crawl.Replies: true}}
 }
 
@@ -201,6 +225,8 @@ func (f *fake) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.P
 		list = f.w.replies[t.Subject]
 	case crawl.Quotes:
 		list = f.w.quotes[t.Subject]
+	case crawl.TagPosts:
+		list = f.tagList(t)
 	default:
 		return nil, errors.New("unknown endpoint")
 	}
@@ -218,10 +244,21 @@ func (f *fake) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.P
 			pg.Accounts = append(pg.Accounts, withHandle(x))
 			pg.Edges = append(pg.Edges, graph.Edge{Src: t.Subject, Dst: x, Kind: graph.Follow})
 			pg.Found = append(pg.Found, x)
-		case crawl.Posts:
+		case crawl.Posts, crawl.TagPosts:
+			a := f.w.author[x]
 			pg.Posts = append(pg.Posts, x)
+			pg.PostRecords = append(pg.PostRecords, graph.Post{ID: x, Author: a, At: f.w.at[x],
+				Hashtags: f.w.tags[x], TextLen: len(x), Text: "text of " + x})
+			if t.Endpoint == crawl.TagPosts {
+				pg.Found = append(pg.Found, a)
+				if f.refs {
+					r := &pg.PostRecords[len(pg.PostRecords)-1]
+					r.Kind, r.Parent = graph.QuotePost, x+"/ref"
+					pg.Refs = append(pg.Refs, graph.Post{ID: x + "/ref", Author: a, At: tagBase.AddDate(-1, 0, 0)})
+				}
+			}
 			for _, m := range f.w.mentions[x] {
-				pg.Edges = append(pg.Edges, graph.Edge{Src: t.Subject, Dst: m, Kind: graph.Mention, PostID: x})
+				pg.Edges = append(pg.Edges, graph.Edge{Src: a, Dst: m, Kind: graph.Mention, PostID: x})
 			}
 		default:
 			kind := map[crawl.Endpoint]graph.Kind{crawl.Likes: graph.Like, crawl.RepostedBy: graph.Repost,
@@ -241,6 +278,29 @@ func (f *fake) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.P
 		pg.Next = cursor
 	}
 	return pg, nil
+}
+
+// tagList is the posts of tag t.Subject, newest first: on instance "even"
+// only those of even-numbered authors, on "odd" the odd ones plus every
+// third post (seen on both), elsewhere all. The window is not applied: the
+// engine drops what lies outside it.
+func (f *fake) tagList(t crawl.Task) []string {
+	var out []string
+	for i, p := range f.w.tagged[t.Subject] {
+		n, _ := strconv.Atoi(strings.TrimPrefix(f.w.author[p], "a"))
+		switch t.Owner {
+		case "even":
+			if n%2 != 0 {
+				continue
+			}
+		case "odd":
+			if n%2 == 0 && i%3 != 0 {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func withHandle(k string) graph.Account {

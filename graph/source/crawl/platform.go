@@ -9,6 +9,7 @@ package crawl
 
 import (
 	"context"
+	"time"
 
 	"github.com/clout-cli/clout/graph"
 )
@@ -50,8 +51,17 @@ type Task struct {
 	// username@domain, status URL, numeric id).
 	Subject string
 	// Owner is the account key the task belongs to: the subject account, or
-	// the author of the subject post.
+	// the author of the subject post; for TagPosts, the instance asked
+	// (Mastodon) or "".
 	Owner string
+	// Since and Until bound a TagPosts list in time (zero: unbounded):
+	// posts at or after Since and before Until. The platform passes them
+	// to the API where it can (X start_time/end_time); the engine drops
+	// posts outside the window whatever the platform returns, and ends the
+	// list at a page whose posts are all older than Since (TagPosts lists
+	// are newest first). The engine stores them in the task's subject
+	// (see TagSubject), so Subject holds the tag alone here.
+	Since, Until time.Time
 }
 
 // Page is one page of a task, as the platform read it. The engine commits all
@@ -74,6 +84,12 @@ type Page struct {
 	// of them (author, time, kind, parent, hashtags). The engine writes them
 	// through the sink when it is also a graph.PostSink.
 	PostRecords []graph.Post
+	// Refs are posts the page's posts point at (X includes.tweets: the
+	// retweeted, quoted and replied-to posts), written like PostRecords.
+	// On a TagPosts page they are not the tag's posts: the window and
+	// --max-posts do not apply to them, and they are kept when a kept post
+	// or edge points at them.
+	Refs []graph.Post
 	// Next is the cursor (or next URL, or token) for the following page;
 	// "" means the list is finished.
 	Next string

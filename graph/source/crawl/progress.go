@@ -57,6 +57,7 @@ func (e *engine) progress() Progress {
 	p.TasksOpen = len(e.byID)
 	p.Profiles = len(e.profQueue)
 	p.Pages = e.pages
+	p.PostsStored = e.postsStored
 	finished := e.finished
 	e.samples = append(e.samples, rateSample{now, st.requests})
 	for len(e.samples) > 2 && now.Sub(e.samples[1].at) > rateWindow {

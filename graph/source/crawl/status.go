@@ -79,6 +79,9 @@ func Status(ctx context.Context, st StatusReader, platform string) ([]PlatformSt
 
 // describe names a list for a person: "followers of KEY", "likes of POST (by KEY)".
 func describe(endpoint, subject, owner string) string {
+	if Endpoint(endpoint) == TagPosts {
+		return describeTag(subject)
+	}
 	if subject == owner {
 		return fmt.Sprintf("%s of %s", endpoint, subject)
 	}

@@ -38,7 +38,11 @@
 //	                the status's hashtags (tags[].name, lower-cased):
 //	                reply    → the account whose id is in_reply_to_account_id,
 //	                           found among S.mentions (Mastodon mentions the
-//	                           replied-to account); skipped and counted if absent
+//	                           replied-to account, mostly), else looked up with
+//	                           GET /api/v1/accounts/:id on the instance that
+//	                           served S (one request per account, cached per
+//	                           instance and id); skipped and counted only if
+//	                           that instance answers 404
 //	                mention  → each distinct mentions[].acct
 //	                quote    → quote.quoted_status.account when quote.state is "accepted"
 //	reposted_by GET /api/v1/statuses/:id/reblogged_by?limit=80: repost B → author,
@@ -49,6 +53,20 @@
 //	              in_reply_to_id = the status: reply R.account → author, PostID =
 //	              R.uri, At = R.created_at, the same event the replier's own
 //	              posts feed yields, so the store keeps it once
+//
+//	tag_posts   GET /api/v1/timelines/tag/:hashtag?limit=40 on the instance
+//	              Task.Owner, anonymous: each status S as in posts (its author
+//	              is also Found: a participant), boosts never listed
+//
+// Posts (Page.PostRecords): every own status read (posts, tag_posts) with its
+// uri, author, time, lower-cased tags, kind (quote when an accepted quote,
+// reply when in_reply_to_id is set, else original), quoted uri as Parent, and
+// the text of its HTML content (tags stripped, entities decoded; the engine
+// keeps it only with --keep-text); every boost in a posts feed as a repost
+// post (the Announce uri, Parent = the original's uri); every direct reply
+// read from a context as a reply post whose Parent is the subject. A reply
+// read elsewhere has Parent "" (the API names its parent by an
+// instance-local id only; resolving it would cost a request per reply).
 //
 // Self-loops (self-replies, self-mentions, boosting oneself) are not emitted.
 // Quotes of a post need a user token (GET /api/v1/statuses/:id/quotes), so the
@@ -87,4 +105,15 @@
 // at least one request each for reblogged_by, favourited_by and context. The
 // limits are per instance, so a crawl spread over many instances runs them in
 // parallel.
+//
+// A tag crawl reads each instance's hashtag timeline at 40 posts a request,
+// newest first, down to --since (status ids are opaque, so the timeline is
+// read from now back to the window: a window a month old costs the pages
+// of every newer post too). With --engagement each post adds reblogged_by,
+// favourited_by and context on its author's home instance (3 requests, more
+// for long lists), plus, once per remote author after a restart, reading its
+// feed to find the post's home id; a reply whose parent's author is not
+// mentioned costs one account lookup per account and instance. 500 posts on
+// one instance: 13 timeline requests and about 1,500 engagement requests,
+// spread over the authors' home instances.
 package mastodon

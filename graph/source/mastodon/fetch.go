@@ -35,6 +35,8 @@ func (p *Platform) Fetch(ctx context.Context, t crawl.Task, cursor string) (*cra
 		pg, err = p.engagers(ctx, t, cursor, "favourited_by", graph.Like)
 	case crawl.Replies:
 		pg, err = p.replies(ctx, t)
+	case crawl.TagPosts:
+		pg, err = p.tagPosts(ctx, t, cursor)
 	default:
 		return nil, fmt.Errorf("mastodon: endpoint %q not supported", t.Endpoint)
 	}
@@ -158,9 +160,11 @@ func (p *Platform) statuses(ctx context.Context, key, cursor string) (*crawl.Pag
 		return nil, err
 	}
 	pg := &crawl.Page{Next: next}
-	r := statusReader{p: p, home: domain, pg: pg}
+	r := statusReader{ctx: ctx, p: p, home: domain, pg: pg}
 	for i := range items {
-		r.read(&items[i])
+		if err := r.read(&items[i]); err != nil {
+			return nil, err
+		}
 	}
 	return pg, nil
 }
@@ -246,12 +250,20 @@ func (p *Platform) replies(ctx context.Context, t crawl.Task) (*crawl.Page, erro
 			pg.Accounts = append(pg.Accounts, it.account)
 			pg.Found = append(pg.Found, k)
 		}
+		tags := hashtags(d)
+		if d.URI != "" {
+			rec := postRecord(d, k, tags)
+			if rec.Kind != graph.QuotePost { // a quote names what it quotes, as its author's feed says
+				rec.Kind, rec.Parent = graph.ReplyPost, t.Subject
+			}
+			pg.PostRecords = append(pg.PostRecords, rec)
+		}
 		if k == t.Owner {
-			continue
+			continue // a self-reply: a post, but no event
 		}
 		pg.Edges = append(pg.Edges, graph.Edge{
 			Platform: Name, Src: k, Dst: t.Owner, Kind: graph.Reply,
-			At: parseTime(d.CreatedAt), PostID: d.URI, Hashtags: hashtags(d),
+			At: parseTime(d.CreatedAt), PostID: d.URI, Hashtags: tags,
 		})
 	}
 	return pg, nil

@@ -1,7 +1,9 @@
 package mastodon
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,13 +56,24 @@ func FuzzStatuses(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// A cancelled context: the replied-to account lookups a status may need
+	// fail at once, without a request.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var sts []apiStatus
 		if json.Unmarshal(b, &sts) == nil {
 			pg := &crawl.Page{}
-			r := statusReader{p: p, home: "home.example", pg: pg}
+			r := statusReader{ctx: ctx, p: p, home: "home.example", pg: pg, found: len(b)%2 == 0}
 			for i := range sts {
-				r.read(&sts[i])
+				if err := r.read(&sts[i]); err != nil && !errors.Is(err, context.Canceled) {
+					t.Errorf("read: %v", err)
+				}
+			}
+			for _, rec := range pg.PostRecords {
+				if rec.ID == "" || !strings.Contains(rec.Author, "@") || rec.Platform != Name || rec.TextLen < 0 {
+					t.Errorf("bad post %+v", rec)
+				}
 			}
 			for _, e := range pg.Edges {
 				if e.Src == "" || e.Dst == "" || e.Src == e.Dst || e.Platform != Name {

@@ -36,6 +36,7 @@ type Platform struct {
 	mu    sync.Mutex
 	cache map[string]cached // account key → what its home instance said
 	posts map[string]string // status uri → id on its author's home instance
+	byID  map[string]string // instance + "\x00" + account id there → account key
 
 	skipped atomic.Int64 // see Skipped
 }
@@ -54,7 +55,7 @@ func New(c *crawl.Client, cfg Config) (*Platform, error) {
 	if c == nil {
 		return nil, errors.New("mastodon: nil client")
 	}
-	p := &Platform{c: c, cache: map[string]cached{}, posts: map[string]string{}}
+	p := &Platform{c: c, cache: map[string]cached{}, posts: map[string]string{}, byID: map[string]string{}}
 	if cfg.API != "" {
 		u, err := url.Parse(cfg.API)
 		if err != nil {
@@ -73,7 +74,8 @@ func New(c *crawl.Client, cfg Config) (*Platform, error) {
 // Name returns "mastodon".
 func (p *Platform) Name() string { return Name }
 
-// Capabilities: everything but Quotes, which needs a user token.
+// Capabilities: everything but Quotes, which needs a user token; TagPosts
+// reads hashtag timelines anonymously.
 func (p *Platform) Capabilities() crawl.Capabilities {
 	return crawl.Capabilities{
 		crawl.Followers:  true,
@@ -82,6 +84,7 @@ func (p *Platform) Capabilities() crawl.Capabilities {
 		crawl.RepostedBy: true,
 		crawl.Likes:      true,
 		crawl.Replies:    true,
+		crawl.TagPosts:   true,
 		crawl.Quotes:     false,
 	}
 }
@@ -92,8 +95,8 @@ func (p *Platform) Capabilities() crawl.Capabilities {
 func (p *Platform) ProfileBatch() int { return 1 }
 
 // Skipped is how many items were left out so far: replies whose replied-to
-// account is not among the status's mentions, and accounts or statuses
-// whose acct or author cannot be read.
+// account the instance no longer knows, and accounts or statuses whose acct,
+// author or uri cannot be read.
 func (p *Platform) Skipped() int64 { return p.skipped.Load() }
 
 // Resolve looks the seed up on its home instance.

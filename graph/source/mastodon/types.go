@@ -29,6 +29,7 @@ type apiStatus struct {
 	ID                 flexString  `json:"id"`
 	URI                string      `json:"uri"`
 	CreatedAt          string      `json:"created_at"`
+	Content            string      `json:"content"`
 	Account            *apiAccount `json:"account"`
 	InReplyToID        flexString  `json:"in_reply_to_id"`
 	InReplyToAccountID flexString  `json:"in_reply_to_account_id"`

@@ -17,6 +17,9 @@ import (
 // followers, follows and posts, a post for retweeted_by and quotes (whose
 // Owner must be the post's author).
 func (p *Platform) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.Page, error) {
+	if t.Endpoint == crawl.TagPosts {
+		return p.search(ctx, t, cursor)
+	}
 	if !validID(t.Subject) {
 		return nil, fmt.Errorf("x: %s of %q: subject is not a numeric X id", t.Endpoint, t.Subject)
 	}

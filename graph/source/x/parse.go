@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source/crawl"
@@ -104,7 +105,7 @@ func retweetersPage(env *envelope, post, owner string) (*crawl.Page, error) {
 
 // quotesPage turns a quote_tweets page into quote edges quoter → owner,
 // each with the quote's id, time and hashtags, as the quoter's own
-// timeline would give them.
+// timeline would give them, and the quotes into posts.
 func quotesPage(env *envelope, owner string) (*crawl.Page, error) {
 	ts, err := tweets(env.Data)
 	if err != nil {
@@ -123,6 +124,7 @@ func quotesPage(env *envelope, owner string) (*crawl.Page, error) {
 			seen[src] = true
 			pg.Found = append(pg.Found, src)
 		}
+		pg.PostRecords = append(pg.PostRecords, postOf(t, src))
 		if src == owner {
 			continue
 		}
@@ -150,12 +152,25 @@ type timeline struct {
 	byName  map[string]string // lower-cased username → id, from includes.users
 	refs    map[string]*tweet // includes.tweets (and includes.posts) by id
 	pg      *crawl.Page
+	found   bool // authors are participants (search): Page.Found
 }
 
 // timelinePage turns a page of GET /2/users/:id/tweets into accounts (the
 // includes.users), interaction edges and the ids of the account's own posts,
 // following the recipe in the package doc.
 func timelinePage(env *envelope, subject string) (*crawl.Page, error) {
+	return tweetsPage(env, subject, false)
+}
+
+// searchPage turns a page of GET /2/tweets/search/recent into the same, with
+// each post's author a participant (Page.Found).
+func searchPage(env *envelope) (*crawl.Page, error) {
+	return tweetsPage(env, "", true)
+}
+
+// tweetsPage reads a page of tweets by subject ("" when each names its
+// author_id), with the included tweets as posts too.
+func tweetsPage(env *envelope, subject string, found bool) (*crawl.Page, error) {
 	ts, err := tweets(env.Data)
 	if err != nil {
 		return nil, err
@@ -165,6 +180,7 @@ func timelinePage(env *envelope, subject string) (*crawl.Page, error) {
 		byName:  make(map[string]string),
 		refs:    make(map[string]*tweet),
 		pg:      &crawl.Page{Next: env.Meta.NextToken},
+		found:   found,
 	}
 	tl.pg.Accounts = includedAccounts(&env.Includes)
 	for i := range env.Includes.Users {
@@ -180,10 +196,57 @@ func timelinePage(env *envelope, subject string) (*crawl.Page, error) {
 			}
 		}
 	}
+	seen := map[string]bool{}
 	for i := range ts {
 		tl.tweet(&ts[i])
+		seen[string(ts[i].ID)] = true
+	}
+	// The referenced posts, in the order the API includes them.
+	for _, list := range [][]tweet{env.Includes.Tweets, env.Includes.Posts} {
+		for i := range list {
+			t := &list[i]
+			if k := string(t.ID); validID(k) && !seen[k] {
+				seen[k] = true
+				a := string(t.AuthorID)
+				if !validID(a) {
+					a = ""
+				}
+				tl.pg.Refs = append(tl.pg.Refs, postOf(t, a))
+			}
+		}
 	}
 	return tl.pg, nil
+}
+
+// postOf is tweet t by author as a post: a retweet is a repost of the
+// retweeted post, a quote (also when it replies) names the quoted post, a
+// reply the replied-to post.
+func postOf(t *tweet, author string) graph.Post {
+	p := graph.Post{Platform: Name, ID: string(t.ID), Author: author, At: parseTime(t.CreatedAt),
+		Hashtags: hashtags(t.Entities), Text: t.Text, TextLen: utf8.RuneCountInString(t.Text)}
+	var kinds [3]string // retweeted, quoted, replied_to
+	for _, r := range t.refs() {
+		switch r.Type {
+		case "retweeted":
+			kinds[0] = string(r.ID)
+		case "quoted":
+			kinds[1] = string(r.ID)
+		case "replied_to":
+			kinds[2] = string(r.ID)
+		}
+	}
+	switch {
+	case kinds[0] != "":
+		p.Kind, p.Parent, p.Hashtags = graph.RepostPost, kinds[0], nil
+	case kinds[1] != "":
+		p.Kind, p.Parent = graph.QuotePost, kinds[1]
+	case kinds[2] != "":
+		p.Kind, p.Parent = graph.ReplyPost, kinds[2]
+	}
+	if !validID(p.Parent) {
+		p.Parent = ""
+	}
+	return p
 }
 
 func (tl *timeline) tweet(t *tweet) {
@@ -194,6 +257,10 @@ func (tl *timeline) tweet(t *tweet) {
 	tid := string(t.ID)
 	if !validID(src) || !validID(tid) {
 		return
+	}
+	tl.pg.PostRecords = append(tl.pg.PostRecords, postOf(t, src))
+	if tl.found {
+		tl.pg.Found = append(tl.pg.Found, src)
 	}
 	var retweeted, quoted, repliedTo *ref
 	rs := t.refs()

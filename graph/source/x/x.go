@@ -115,7 +115,8 @@ func (p *Platform) GoString() string { return p.String() }
 // Name returns "twitter".
 func (p *Platform) Name() string { return Name }
 
-// Capabilities: followers, follows, posts, retweeters and quotes. Likes
+// Capabilities: followers, follows, posts, retweeters, quotes and hashtag
+// search (recent search, the last 7 days). Likes
 // need a user-context token (liking_users rejects app tokens) and replies a
 // conversation_id search, so both are off.
 func (p *Platform) Capabilities() crawl.Capabilities {
@@ -125,6 +126,7 @@ func (p *Platform) Capabilities() crawl.Capabilities {
 		crawl.Posts:      true,
 		crawl.RepostedBy: true,
 		crawl.Quotes:     true,
+		crawl.TagPosts:   true,
 		crawl.Likes:      false,
 		crawl.Replies:    false,
 	}

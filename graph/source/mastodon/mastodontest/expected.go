@@ -31,6 +31,8 @@ type Expectation struct {
 	// Crawled maps each account whose lists were walked (depth < D) to its
 	// depth.
 	Crawled map[string]int
+	// Posts are the posts the crawl stores, by ID (see posts.go).
+	Posts []graph.Post
 }
 
 // statusesPage is the page size clout asks for on the statuses endpoint.
@@ -54,7 +56,8 @@ const statusesPage = 40
 //     on those pages yields repost A → original author (PostID = the
 //     original's uri, no time). Each of the first Posts own statuses S
 //     (PostID = S's uri, At = S's time, its tags lower-cased) yields a reply
-//     to the parent's author when that author is among S's mentions, a
+//     to the parent's author (found among S's mentions, or else by looking
+//     the in_reply_to_account_id up on the instance that served S), a
 //     mention of each mentioned account, and a quote of the quoted author
 //     when the quote is accepted; own statuses beyond Posts on the last page
 //     yield nothing (the engine drops edges whose PostID is a post past the
@@ -111,6 +114,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 	}
 
 	e := &Expectation{Crawled: map[string]int{}}
+	posts := postSet{}
 	met := map[int]bool{}
 	depthOf := map[int]int{}
 	var queue []int
@@ -176,17 +180,17 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 				s := w.Statuses[j]
 				if s.Reblog >= 0 {
 					event(a, w.Statuses[s.Reblog].Author, graph.Repost, uri(s.Reblog), time.Time{}, nil)
+					posts.add(w.postOf(j, ""))
 					continue
 				}
 				if len(own) == o.Posts {
 					continue
 				}
 				own = append(own, j)
+				posts.add(w.postOf(j, ""))
 				tags := lowerTags(j)
 				if s.InReplyTo >= 0 {
-					if pa := w.Statuses[s.InReplyTo].Author; slices.Contains(s.Mentions, pa) {
-						event(a, pa, graph.Reply, uri(j), s.At, tags)
-					}
+					event(a, w.Statuses[s.InReplyTo].Author, graph.Reply, uri(j), s.At, tags)
 				}
 				for _, m := range s.Mentions {
 					event(a, m, graph.Mention, uri(j), s.At, tags)
@@ -212,6 +216,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 				if s := w.Statuses[r]; s.InReplyTo == j {
 					event(s.Author, a, graph.Reply, uri(r), s.At, lowerTags(r))
 					meet(s.Author, d+1)
+					posts.add(w.postOf(r, uri(j)))
 				}
 			}
 		}
@@ -232,6 +237,7 @@ func (w *World) Expected(seeds []string, depth int, o ExpectOptions) *Expectatio
 	for k, tags := range events {
 		e.Events = append(e.Events, graph.Edge{Platform: "mastodon", Src: key(k.src), Dst: key(k.dst), Kind: k.kind, PostID: k.post, At: k.at, Hashtags: tags})
 	}
+	e.Posts = posts.sorted()
 	SortEdges(e.Follows)
 	SortEdges(e.Events)
 	slices.Sort(e.HiddenFollowers)

@@ -187,6 +187,7 @@ func (s *Server) handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/statuses/{id}/reblogged_by", s.rebloggedBy)
 	mux.HandleFunc("GET /api/v1/statuses/{id}/favourited_by", s.favouritedBy)
 	mux.HandleFunc("GET /api/v1/statuses/{id}/context", s.context)
+	mux.HandleFunc("GET /api/v1/timelines/tag/{hashtag}", s.tagTimeline)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, jsonError{"Record not found"})
 	})

@@ -62,6 +62,10 @@ type World struct {
 	Follows    []Follow
 	Statuses   []Status
 	Favourites []Favourite
+	// TagAuth names the instances (by domain) that refuse anonymous
+	// hashtag timelines, with how they refuse (TagAuthPreviewOff,
+	// TagAuthRequireUser).
+	TagAuth map[string]int
 }
 
 // Epoch is the time of the first status of a NewWorld.

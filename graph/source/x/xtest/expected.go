@@ -199,11 +199,20 @@ func (ex *expect) timeline(a string, n int) []*Tweet {
 		ex.accounts[u.ID] = true
 	}
 	for _, t := range read {
+		ex.tweetEvents(a, t)
+	}
+	return own
+}
+
+// tweetEvents records the events of a's post t.
+func (ex *expect) tweetEvents(a string, t *Tweet) {
+	v := ex.v
+	{
 		if t.Retweet != "" {
 			if o := v.tweets[t.Retweet]; o != nil && v.users[o.Author] != nil {
 				ex.event(graph.Edge{Src: a, Dst: o.Author, Kind: graph.Repost, PostID: t.Retweet})
 			}
-			continue
+			return
 		}
 		base := graph.Edge{Src: a, PostID: t.ID, At: t.Created.UTC(), Hashtags: tags(t)}
 		with := func(k graph.Kind, dst string) {
@@ -233,7 +242,6 @@ func (ex *expect) timeline(a string, n int) []*Tweet {
 			}
 		}
 	}
-	return own
 }
 
 // tags are t's hashtags as the crawler stores them: lower-cased, without

@@ -41,6 +41,8 @@ func route(path string) endpoint {
 		return endpoint{ClassEngagement, seg[2], retweetedBy}
 	case seg[1] == "tweets" && len(seg) == 4 && seg[3] == "quote_tweets":
 		return endpoint{ClassEngagement, seg[2], quoteTweets}
+	case seg[1] == "tweets" && len(seg) == 4 && seg[2] == "search" && seg[3] == "recent":
+		return endpoint{ClassSearch, "", searchRecent}
 	case seg[1] == "tweets" && len(seg) == 4 && seg[3] == "liking_users":
 		return endpoint{ClassEngagement, seg[2], likingUsers}
 	}

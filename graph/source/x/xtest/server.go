@@ -34,6 +34,8 @@ func defaultLimit(class string) int {
 		return 10000
 	case ClassEngagement:
 		return 75
+	case ClassSearch:
+		return 450
 	}
 	return 300
 }

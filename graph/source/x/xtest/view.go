@@ -21,6 +21,7 @@ type view struct {
 	timeline  map[string][]*Tweet
 	rtBy      map[string][]*User  // retweeters of a tweet, newest first, distinct
 	quotes    map[string][]*Tweet // visible quotes of a tweet, newest first
+	newest    []*Tweet            // every tweet, newest first
 	userOrder []*User
 }
 
@@ -54,6 +55,7 @@ func newView(w *World) *view {
 	}
 	ts := slices.Clone(w.Tweets)
 	slices.SortStableFunc(ts, func(a, b *Tweet) int { return -cmpID(a.ID, b.ID) })
+	v.newest = ts
 	seenRT := make(map[[2]string]bool)
 	for _, t := range ts {
 		if !v.visible(t) {
