@@ -63,25 +63,3 @@ func BenchmarkPageRank(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkCoreness runs Coreness on the same 1M-node, 10M-edge graph
-// (sequential, O(n + m)). sum-core is Σ core numbers, to compare with
-// testdata/measures/igraph_coreness.py on the same graph.
-func BenchmarkCoreness(b *testing.B) {
-	g := synthGraph(b, 1_000_000, 10_000_000, false)
-	var core []int
-	for b.Loop() {
-		var err error
-		core, err = influence.Coreness(context.Background(), g)
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	var sum, top int
-	for _, k := range core {
-		sum += k
-		top = max(top, k)
-	}
-	b.ReportMetric(float64(sum), "sum-core")
-	b.ReportMetric(float64(top), "max-core")
-}

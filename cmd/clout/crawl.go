@@ -165,6 +165,23 @@ func crawlToken(opts *CrawlOptions) (string, error) {
 	return strings.TrimSpace(opts.Getenv(opts.TokenEnv)), nil
 }
 
+// newCrawlPlatform builds the platform named by opts.Platform (normalized).
+func newCrawlPlatform(opts *CrawlOptions, client *crawl.Client) (crawl.Platform, error) {
+	switch opts.Platform {
+	case "bluesky":
+		return bluesky.New(client, bluesky.Config{API: opts.API})
+	case "mastodon":
+		return mastodon.New(client, mastodon.Config{API: opts.API})
+	case "x":
+		tok, err := crawlToken(opts)
+		if err != nil {
+			return nil, err
+		}
+		return x.New(client, x.Config{API: opts.API, Token: tok})
+	}
+	return nil, fmt.Errorf("unknown platform %q", opts.Platform)
+}
+
 func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	if opts.Posts < 0 || opts.MaxAccounts < 0 || opts.Concurrency < 1 || opts.Rate < 0 || opts.Timeout <= 0 {
 		return usageErrorf("--posts, --max-accounts and --rate must be ≥ 0, --concurrency ≥ 1, --timeout > 0")

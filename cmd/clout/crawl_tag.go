@@ -1,15 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"time"
 
-	"github.com/clout-cli/clout/graph/source/bluesky"
 	"github.com/clout-cli/clout/graph/source/crawl"
 	"github.com/clout-cli/clout/graph/source/mastodon"
-	"github.com/clout-cli/clout/graph/source/x"
 	"github.com/spf13/cobra"
 )
 
@@ -115,21 +112,4 @@ func tagOptions(opts *CrawlOptions) (tagCrawl, error) {
 		}
 	}
 	return tc, nil
-}
-
-// newCrawlPlatform builds the platform named by opts.Platform (normalized).
-func newCrawlPlatform(opts *CrawlOptions, client *crawl.Client) (crawl.Platform, error) {
-	switch opts.Platform {
-	case "bluesky":
-		return bluesky.New(client, bluesky.Config{API: opts.API})
-	case "mastodon":
-		return mastodon.New(client, mastodon.Config{API: opts.API})
-	case "x":
-		tok, err := crawlToken(opts)
-		if err != nil {
-			return nil, err
-		}
-		return x.New(client, x.Config{API: opts.API, Token: tok})
-	}
-	return nil, fmt.Errorf("unknown platform %q", opts.Platform)
 }

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -57,6 +59,31 @@ func TestCrawlMastodonTag(t *testing.T) {
 	if !strings.Contains(errOut, "posts stored") {
 		t.Errorf("summary: %s", errOut)
 	}
+	// The conversation is a topic, and rank --topic ranks it.
+	out, errOut, code := cli(t, "", "--db", db, "topics", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("topics: %d %s", code, errOut)
+	}
+	var rust map[string]string
+	for _, r := range readCSV(t, out) {
+		if r["tag"] == "rust" {
+			rust = r
+		}
+	}
+	wantTagged := 0
+	for _, p := range want.Posts {
+		if slices.Contains(p.Hashtags, "rust") {
+			wantTagged++
+		}
+	}
+	if rust == nil || rust["posts"] != strconv.Itoa(wantTagged) {
+		t.Errorf("topics has rust as %v, want %d posts:\n%s", rust, wantTagged, out)
+	}
+	out, errOut, code = cli(t, "", "--db", db, "rank", "--topic", "#rust", "--format", "csv", "--top", "5")
+	if code != 0 || len(readCSV(t, out)) == 0 {
+		t.Errorf("rank --topic: %d %s %s", code, out, errOut)
+	}
+	t.Logf("topics:\n%s\nrank --topic '#rust' --top 5:\n%s", rust, out)
 	stats1, _, _ := cli(t, "", "--db", db, "stats", "--format", "json")
 	if _, errOut, code = cli(t, "", args...); code != 0 {
 		t.Fatalf("second crawl: %s", errOut)
@@ -64,7 +91,7 @@ func TestCrawlMastodonTag(t *testing.T) {
 	if stats2, _, _ := cli(t, "", "--db", db, "stats", "--format", "json"); stats1 != stats2 {
 		t.Errorf("re-running a finished tag crawl changed the data:\n%s\n%s", stats1, stats2)
 	}
-	out, _, code := cli(t, "", "--db", db, "crawl", "status", "--format", "json")
+	out, _, code = cli(t, "", "--db", db, "crawl", "status", "--format", "json")
 	if code != 0 || !strings.Contains(out, `"platform":"mastodon"`) || !strings.Contains(out, `"accounts_queued":0`) {
 		t.Errorf("crawl status: %s", out)
 	}

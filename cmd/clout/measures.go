@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/clout-cli/clout/graph/store"
@@ -49,6 +50,10 @@ type Measure struct {
 	// All computes the value of every node, in the env's node order; NaN
 	// means empty (unknown, or undefined for that account).
 	All func(ctx context.Context, env *MeasureEnv) ([]float64, error)
+	// OnDemand measures cost much more than the others (communities on a
+	// large graph): rank computes them only when named by --by or
+	// --measures; otherwise their column is empty.
+	OnDemand bool
 	// Rows, when set, computes the values of a few nodes only, for when the
 	// printed rows are all that is needed and All would cost much more.
 	Rows func(ctx context.Context, env *MeasureEnv, nodes []uint32) ([]float64, error)
@@ -57,7 +62,39 @@ type Measure struct {
 // allMeasures lists every measure in column order. Groups are appended,
 // never reordered: the order is the CSV contract of `clout rank`.
 func allMeasures() []Measure {
-	return slices.Concat(coreMeasures(), engagementMeasures())
+	return slices.Concat(coreMeasures(), engagementMeasures(), structureMeasures())
+}
+
+// chooseMeasures resolves --measures: "" means every measure but the
+// on-demand ones, "all" every measure, else a comma-separated list of names.
+// Measures not chosen keep their column, empty. by is always computed.
+func chooseMeasures(ms []Measure, list string, by string) ([]bool, error) {
+	on := make([]bool, len(ms))
+	switch strings.TrimSpace(strings.ToLower(list)) {
+	case "":
+		for i, m := range ms {
+			on[i] = !m.OnDemand
+		}
+	case "all":
+		for i := range ms {
+			on[i] = true
+		}
+	default:
+		for _, name := range strings.Split(list, ",") {
+			name = strings.TrimSpace(strings.ToLower(name))
+			i := slices.IndexFunc(ms, func(m Measure) bool { return m.Name == name })
+			if i < 0 {
+				return nil, usageErrorf("--measures: unknown measure %q; want all, or some of %s", name, strings.Join(measureNames(ms), ", "))
+			}
+			on[i] = true
+		}
+	}
+	for i, m := range ms {
+		if m.Name == by {
+			on[i] = true
+		}
+	}
+	return on, nil
 }
 
 // findMeasure returns the measure called name.
@@ -292,6 +329,7 @@ func (e *MeasureEnv) AllInfos(ctx context.Context) ([]store.AccountInfo, error) 
 func always(string) bool         { return true }
 func onFollow(layer string) bool { return layer == "follow" || layer == "all" }
 func onEvents(layer string) bool { return layer == "engagement" || layer == "all" }
+func never(string) bool          { return false }
 
 // nodesOf returns 0..n-1.
 func allNodes(n int) []uint32 {

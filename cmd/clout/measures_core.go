@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/clout-cli/clout/influence"
@@ -68,7 +69,7 @@ func coreMeasures() []Measure {
 		},
 		{
 			Name:  "reach2",
-			Doc:   "distinct accounts that follow the account or one of its followers, itself excluded",
+			Doc:   "distinct accounts that follow the account or one of its followers, itself excluded (--reach)",
 			Needs: NeedFollow,
 			Int:   true,
 			Table: onFollow,
@@ -77,11 +78,18 @@ func coreMeasures() []Measure {
 				if err != nil {
 					return nil, err
 				}
-				r, err := influence.Reach2All(ctx, f.Graph, 0)
+				r, err := influence.Reach2Every(ctx, f.Graph, env.Sel.Reach, influence.Reach2SketchOptions{})
 				if err != nil {
 					return nil, err
 				}
-				return intsToFloats(r), nil
+				if env.Verbose {
+					fmt.Fprintf(env.ErrOut, "reach2: %s (exact work %d visits, budget %d)", r.Method, r.Work, influence.Reach2ExactBudget)
+					if r.Method == influence.Reach2Sketched {
+						fmt.Fprintf(env.ErrOut, ", relative standard error %.1f%%", 100*r.RSE)
+					}
+					fmt.Fprintln(env.ErrOut)
+				}
+				return intsToFloats(r.Values), nil
 			},
 			Rows: func(ctx context.Context, env *MeasureEnv, nodes []uint32) ([]float64, error) {
 				f, err := env.Follow(ctx)

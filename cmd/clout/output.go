@@ -215,7 +215,19 @@ func (r *Report) renderTable(w io.Writer) error {
 		tablewriter.WithRowMaxWidth(48),
 	)
 	t.Header(r.names())
-	for _, row := range r.Rows {
+	for _, cells := range r.formatted(digits) {
+		if err := t.Append(cells); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// formatted returns the rows as a person reads them: floats with digits
+// significant digits, integers with thousands separators, empty cells empty.
+func (r *Report) formatted(digits int) [][]string {
+	out := make([][]string, len(r.Rows))
+	for k, row := range r.Rows {
 		cells := make([]string, len(row))
 		for i, c := range row {
 			switch v := c.(type) {
@@ -229,11 +241,9 @@ func (r *Report) renderTable(w io.Writer) error {
 				cells[i] = text(c)
 			}
 		}
-		if err := t.Append(cells); err != nil {
-			return err
-		}
+		out[k] = cells
 	}
-	return t.Render()
+	return out
 }
 
 // groupDigits writes 1234567 as 1,234,567 for tables.

@@ -27,6 +27,9 @@ type RankOptions struct {
 	Sel SelectionFlags
 	By  string
 	Top int
+	// Measures is --measures: "" (all but the on-demand ones), "all", or a
+	// list of names.
+	Measures string
 	// Topics (--topic) restrict the engagement layer and measures to the
 	// conversation of hashtags and personalize PageRank on who posted them.
 	Topics []string
@@ -35,6 +38,8 @@ type RankOptions struct {
 	SeedFile string
 	// MinPosts hides accounts that authored fewer posts in the selection.
 	MinPosts int
+	// Save names the run the printed ranking is saved as (--save).
+	Save string
 	// Format is table, csv, tsv or json ("" = table on a terminal).
 	Format  string
 	Verbose bool
@@ -97,11 +102,13 @@ Measures:
 	fl := cmd.Flags()
 	fl.StringVar(&opts.By, "by", "pagerank", "sort key: any measure ("+strings.Join(measureNames(allMeasures()), ", ")+")")
 	fl.IntVar(&opts.Top, "top", 20, "print the top `N` accounts (0 = all)")
+	fl.StringVar(&opts.Measures, "measures", "", "measures to compute: `LIST` of names, or all (default: all but the on-demand ones; the others' columns stay empty)")
 	fl.StringVar(&opts.Format, "format", "", "output `format`: table, csv, tsv or json (default table on a terminal, csv otherwise)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings, iterations and the final residual to stderr")
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "rank the conversation of this hashtag (`#tag`; repeatable, any of them)")
 	fl.StringArrayVar(&opts.Seeds, "seed", nil, "personalize PageRank on this `ACCOUNT` (handle or key; repeatable)")
 	fl.StringVar(&opts.SeedFile, "seed-file", "", "personalize PageRank on the accounts of `FILE`, one handle or key a line ('-' reads stdin)")
+	fl.StringVar(&opts.Save, "save", "", "also save the printed ranking, with every measure computed and the parameters, as run `NAME` (see clout runs, clout diff)")
 	fl.IntVar(&opts.MinPosts, "min-posts", 0, "hide accounts that authored fewer than `N` posts in the selection")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
 	cmd.RegisterFlagCompletionFunc("format", fixedCompletion(formatNames...))
@@ -207,6 +214,10 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if !ok {
 		return usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
 	}
+	on, err := chooseMeasures(measures, opts.Measures, by.Name)
+	if err != nil {
+		return err
+	}
 
 	s, err := store.Open(ctx, opts.DB, store.Options{MustExist: true})
 	if err != nil {
@@ -236,9 +247,13 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if err != nil {
 		return err
 	}
-	cols := make([][]float64, len(measures))
-	for i := range measures {
-		if cols[i], err = measures[i].values(ctx, env, nodes); err != nil {
+	cols, err := measureColumns(ctx, env, measures, on, nodes)
+	if err != nil {
+		return err
+	}
+	if opts.Save != "" {
+		p := rankParams{Topics: topics, Seeds: seeds, By: by.Name, Top: opts.Top, MinPosts: opts.MinPosts}
+		if err := saveRanking(ctx, env, opts.Save, p, measures, on, infos, cols, now()); err != nil {
 			return err
 		}
 	}
@@ -278,9 +293,9 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep f
 		}
 		return cmp.Compare(kb, ka)
 	}
-	// Sort by the key, then by account id (stable, independent of map or
-	// goroutine order); names are broken in a second pass below, on the
-	// rows kept only.
+	// Sort by the key, then by node, which is (platform, key) order and so
+	// independent of the order the data arrived in; names are broken in a
+	// second pass below, on the rows kept only.
 	nodes := allNodes(g.N())
 	if keep != nil {
 		nodes = slices.DeleteFunc(nodes, func(v uint32) bool { return !keep(v) })
@@ -289,7 +304,7 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep f
 		if c := cmpKey(a, b); c != 0 {
 			return c
 		}
-		return cmp.Compare(l.IDs[a], l.IDs[b])
+		return cmp.Compare(a, b)
 	})
 	if top > 0 && top < len(nodes) {
 		// Keep every account tied with the last one shown so that the name
@@ -326,6 +341,26 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep f
 		outNodes[i], outInfos[i] = nodes[j], infos[j]
 	}
 	return outNodes, outInfos, nil
+}
+
+// measureColumns computes the chosen measures for nodes; the others are
+// empty (NaN).
+func measureColumns(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, nodes []uint32) ([][]float64, error) {
+	cols := make([][]float64, len(ms))
+	for i := range ms {
+		if !on[i] {
+			cols[i] = make([]float64, len(nodes))
+			for j := range cols[i] {
+				cols[i][j] = math.NaN()
+			}
+			continue
+		}
+		var err error
+		if cols[i], err = ms[i].values(ctx, env, nodes); err != nil {
+			return nil, fmt.Errorf("%s: %w", ms[i].Name, err)
+		}
+	}
+	return cols, nil
 }
 
 // rankReport lays out the ranking: rank, account, name, platform, then one

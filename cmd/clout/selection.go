@@ -9,6 +9,7 @@ import (
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/store"
+	"github.com/clout-cli/clout/influence"
 	"github.com/spf13/cobra"
 )
 
@@ -25,6 +26,8 @@ type SelectionFlags struct {
 	Damping  float64
 	Tol      float64
 	MaxIter  int
+	// Reach is --reach: how reach2 of every account is computed.
+	Reach string
 }
 
 // register adds the selection flags to cmd.
@@ -38,6 +41,8 @@ func (f *SelectionFlags) register(cmd *cobra.Command) {
 	fl.Float64Var(&f.Damping, "damping", 0.85, "PageRank damping factor d, in (0, 1)")
 	fl.Float64Var(&f.Tol, "tol", 1e-10, "stop PageRank when the L1 change of an iteration is below this")
 	fl.IntVar(&f.MaxIter, "max-iter", 1000, "stop PageRank after this many iterations even if not converged")
+	fl.StringVar(&f.Reach, "reach", "auto", "reach2 of every account: exact, sketch (HyperLogLog, 6.5% relative error) or auto (exact while it is cheap)")
+	cmd.RegisterFlagCompletionFunc("reach", fixedCompletion("auto", "exact", "sketch"))
 	cmd.RegisterFlagCompletionFunc("layer", fixedCompletion("follow", "engagement", "all"))
 	cmd.RegisterFlagCompletionFunc("platform", fixedCompletion("bluesky", "mastodon", "twitter", "local"))
 }
@@ -60,6 +65,8 @@ type Selection struct {
 	// SeedIDs, when set, personalize PageRank: teleport (and dangling mass)
 	// go to these accounts only, uniformly (Haveliwala 2002).
 	SeedIDs []int64
+	// Reach is how reach2 of every account is computed.
+	Reach influence.Reach2Method
 }
 
 // parse checks and reads the flags; what needs the database is settled later.
@@ -88,6 +95,12 @@ func (f *SelectionFlags) parse(now time.Time) (Selection, error) {
 	if f.MaxIter < 1 {
 		return Selection{}, usageErrorf("--max-iter must be at least 1, got %d", f.MaxIter)
 	}
+	reach := influence.Reach2Auto
+	if f.Reach != "" {
+		if reach, err = influence.ParseReach2Method(strings.ToLower(f.Reach)); err != nil {
+			return Selection{}, usageErrorf("--reach: %v", err)
+		}
+	}
 	name := strings.ToLower(f.Layer)
 	switch name {
 	case "", "follow", "engagement", "all":
@@ -95,7 +108,7 @@ func (f *SelectionFlags) parse(now time.Time) (Selection, error) {
 		return Selection{}, usageErrorf("--layer %q: want follow, engagement or all", f.Layer)
 	}
 	return Selection{LayerName: name, Weights: weights, Platform: f.Platform, Since: since, Until: until,
-		Damping: f.Damping, Tol: f.Tol, MaxIter: f.MaxIter}, nil
+		Damping: f.Damping, Tol: f.Tol, MaxIter: f.MaxIter, Reach: reach}, nil
 }
 
 // settle decides what needs the database: the default layer is engagement

@@ -193,7 +193,7 @@ func TestUpgradeV2(t *testing.T) {
 	defer s.Close()
 	var v int
 	s.DB().QueryRow("PRAGMA user_version").Scan(&v)
-	if v != 3 {
+	if v != SchemaVersion {
 		t.Fatalf("user_version %d after upgrade", v)
 	}
 	var plan string

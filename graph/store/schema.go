@@ -3,7 +3,7 @@ package store
 // SchemaVersion is the schema this clout writes; PRAGMA user_version holds the
 // version of a file. Older files are migrated in place, newer ones refused.
 // A test checks that it equals len(migrations).
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[i] takes a file from user_version i to i+1. Append only: a
 // shipped migration is never edited.
@@ -11,6 +11,7 @@ var migrations = []string{
 	schemaV1,
 	crawlSchemaV2,
 	postsSchemaV3,
+	runsSchemaV4,
 }
 
 // schemaV1 is the core model. Table and column names are part of clout's

@@ -366,18 +366,11 @@ func (e *engine) commitPage(ctx context.Context, t *task, pg *Page, cur string) 
 	var authors map[string]string
 	limit, old := false, false
 	if t.Endpoint == TagPosts {
-		room := -1
-		if e.cfg.MaxPosts > 0 {
-			room = max(e.cfg.MaxPosts-e.tagItems, 0)
-		}
-		tp := filterTagPage(t, pg, room)
+		var tp tagPage
+		tp, u.err = e.tagFilter(t, pg)
 		pg, authors, limit, old = &tp.pg, tp.authors, tp.capped, tp.old
 		c.tagItems = len(pg.PostRecords)
 		u.items += len(pg.PostRecords)
-		if limit {
-			u.err = fmt.Sprintf("stopped at --max-posts %d", e.cfg.MaxPosts)
-			e.logCap()
-		}
 	}
 	posts, edges := pg.Posts, pg.Edges
 	records := pg.PostRecords
@@ -504,26 +497,4 @@ func (e *engine) commitEnd(ctx context.Context, t *task, status, msg string) err
 	}
 	c.upd.err = msg
 	return c.run(ctx)
-}
-
-// tagCapReached reports whether the tag lists stored --max-posts posts.
-func (e *engine) tagCapReached() bool {
-	if e.cfg.MaxPosts <= 0 {
-		return false
-	}
-	e.commitMu.Lock()
-	defer e.commitMu.Unlock()
-	if e.tagItems >= e.cfg.MaxPosts {
-		e.logCap()
-		return true
-	}
-	return false
-}
-
-// logCap says once that --max-posts was reached. Callers hold commitMu.
-func (e *engine) logCap() {
-	if !e.capHit {
-		e.capHit = true
-		e.logf("%s: the tag lists stored --max-posts %d posts: no more are read", e.platform, e.cfg.MaxPosts)
-	}
 }

@@ -54,9 +54,12 @@ type Config struct {
 	// Task.Since.
 	Since, Until time.Time
 	// MaxPosts stops the tag lists once they stored that many posts, over
-	// all tags, instances and runs (0: no cap). A list cut short by the cap
+	// all of this run's tags and instances, in this run and the earlier
+	// runs of the same lists (0: no cap). A list cut short by the cap
 	// is done; lists not started when the cap is reached stay pending, and
-	// a later run with a higher cap reads them.
+	// a later run with a higher cap reads them. A run walks only its own
+	// tag lists (these tags, instances and window): an unfinished tag list
+	// of an earlier run waits for the same tag crawl to be run again.
 	MaxPosts int
 	// KeepText keeps the posts' text; without it Post.Text is cleared
 	// before the post is written (TextLen is kept).
@@ -210,7 +213,8 @@ type engine struct {
 	txPages   int64
 	txCommits int
 	have      map[string]bool // account lists in the state at load, for plan
-	tagItems  int             // posts the tag lists stored, all runs
+	tagItems  int             // posts this run's tag lists stored, all runs
+	tagLists  map[string]bool // the stored subjects of this run's tag lists
 	capHit    bool            // --max-posts reached (logged once)
 
 	// mu guards the work queues and counters below.
@@ -256,7 +260,7 @@ func (e *engine) stats() statsSnapshot {
 func newEngine(st State, p Platform, cfg Config) *engine {
 	e := &engine{st: st, p: p, cfg: cfg, platform: p.Name(), caps: p.Capabilities(), batch: max(p.ProfileBatch(), 1),
 		start: time.Now(), known: map[string]frontierPos{}, profSeen: map[string]bool{}, have: map[string]bool{}, owners: map[string]*owner{},
-		byID: map[int64]*task{}, cancel: func() {}}
+		byID: map[int64]*task{}, cancel: func() {}, tagLists: tagLists(cfg)}
 	e.cond = sync.NewCond(&e.mu)
 	e.startRq = e.stats().requests
 	e.persisted = e.stats()
@@ -339,7 +343,7 @@ func (e *engine) load(ctx context.Context) error {
 		t := &task{Task: makeTask(Endpoint(endpoint), subject, owner), id: id, depth: depth,
 			status: status, cursor: cursor, prev: prev, items: items, emptyPages: empty, attempts: attempts, index: -1}
 		e.addTask(t)
-		if t.Endpoint == TagPosts {
+		if t.Endpoint == TagPosts && e.tagLists[subject] {
 			e.tagItems += items
 		}
 		if t.Subject == t.Owner {
@@ -366,7 +370,7 @@ func (e *engine) load(ctx context.Context) error {
 // addTask records a task read from or just added to the state: open tasks
 // of enabled endpoints are queued. Callers hold commitMu.
 func (e *engine) addTask(t *task) {
-	if !e.enabled(t.Endpoint) {
+	if !e.enabled(t.Endpoint) || (t.Endpoint == TagPosts && !e.tagLists[TagSubject(t.Subject, t.Owner, t.Since, t.Until)]) {
 		return
 	}
 	open := t.open()
@@ -492,18 +496,8 @@ func (e *engine) plan(ctx context.Context) error {
 	e.have = nil
 	c := e.newCommit()
 	// The tag lists first: they are the seeds of a tag crawl.
-	if e.enabled(TagPosts) {
-		owners := e.cfg.Instances
-		if len(owners) == 0 {
-			owners = []string{""}
-		}
-		for _, tag := range e.cfg.Tags {
-			for _, o := range owners {
-				c.tasks = append(c.tasks, newTask{TagPosts, TagSubject(tag, o, e.cfg.Since, e.cfg.Until), o, 0})
-			}
-		}
-	} else if len(e.cfg.Tags) > 0 {
-		return fmt.Errorf("crawl %s: the platform cannot list the posts of a hashtag", e.platform)
+	if err := e.planTags(c); err != nil {
+		return err
 	}
 	var todo []acct
 	for k, pos := range e.known {

@@ -221,3 +221,76 @@ func keptRefs(refs, kept []graph.Post, edges []graph.Edge) []graph.Post {
 	}
 	return out
 }
+
+// tagCapReached reports whether the tag lists stored --max-posts posts.
+func (e *engine) tagCapReached() bool {
+	if e.cfg.MaxPosts <= 0 {
+		return false
+	}
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
+	if e.tagItems >= e.cfg.MaxPosts {
+		e.logCap()
+		return true
+	}
+	return false
+}
+
+// logCap says once that --max-posts was reached. Callers hold commitMu.
+func (e *engine) logCap() {
+	if !e.capHit {
+		e.capHit = true
+		e.logf("%s: the tag lists stored --max-posts %d posts: no more are read", e.platform, e.cfg.MaxPosts)
+	}
+}
+
+// tagFilter is filterTagPage with the room --max-posts leaves, and the
+// message a list cut short by it records. Callers hold commitMu.
+func (e *engine) tagFilter(t *task, pg *Page) (tagPage, string) {
+	room := -1
+	if e.cfg.MaxPosts > 0 {
+		room = max(e.cfg.MaxPosts-e.tagItems, 0)
+	}
+	tp := filterTagPage(t, pg, room)
+	if !tp.capped {
+		return tp, ""
+	}
+	e.logCap()
+	return tp, fmt.Sprintf("stopped at --max-posts %d", e.cfg.MaxPosts)
+}
+
+// tagLists are the stored subjects of cfg's tag lists.
+func tagLists(cfg Config) map[string]bool {
+	m := map[string]bool{}
+	owners := cfg.Instances
+	if len(owners) == 0 {
+		owners = []string{""}
+	}
+	for _, tag := range cfg.Tags {
+		for _, o := range owners {
+			m[TagSubject(tag, o, cfg.Since, cfg.Until)] = true
+		}
+	}
+	return m
+}
+
+// planTags adds the tag lists to c: one per tag and instance, at depth 0.
+// Callers hold commitMu.
+func (e *engine) planTags(c *commit) error {
+	if len(e.cfg.Tags) == 0 {
+		return nil
+	}
+	if !e.enabled(TagPosts) {
+		return fmt.Errorf("crawl %s: the platform cannot list the posts of a hashtag", e.platform)
+	}
+	owners := e.cfg.Instances
+	if len(owners) == 0 {
+		owners = []string{""}
+	}
+	for _, tag := range e.cfg.Tags {
+		for _, o := range owners {
+			c.tasks = append(c.tasks, newTask{TagPosts, TagSubject(tag, o, e.cfg.Since, e.cfg.Until), o, 0})
+		}
+	}
+	return nil
+}

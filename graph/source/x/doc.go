@@ -22,6 +22,19 @@
 //	RepostedBy  GET /2/tweets/:id/retweeted_by?max_results=100 edge retweeter → author
 //	Quotes      GET /2/tweets/:id/quote_tweets?max_results=100 edge quoter → author
 //	Profiles    GET /2/users?ids=a,b,... (100 per call)
+//	TagPosts    GET /2/tweets/search/recent?query=%23TAG&max_results=100 with
+//	            the timeline's fields and expansions, start_time/end_time
+//	            from the window (seconds; start rounded down, end up),
+//	            next_token paging: each post (retweets included) as the
+//	            timeline reads it, its author a participant (Page.Found)
+//
+// Posts (Page.PostRecords): every tweet a timeline or a search returns, with
+// its author, time, hashtags (none for a retweet), kind and parent (the
+// retweeted, else the quoted, else the replied-to tweet) and text (kept by
+// the engine only with --keep-text); the tweets of includes.tweets are
+// Page.Refs, stored the same way but outside a tag crawl's window and
+// --max-posts. A retweet is a post of kind repost; it is not an engagement
+// subject.
 //
 // Likes and Replies are not available: GET /2/tweets/:id/liking_users accepts
 // user-context tokens only, and the replies to a post can only be found by a
@@ -78,6 +91,7 @@
 //	/2/users/:id/tweets                        10,000             100 posts
 //	/2/users, /2/users/:id, /by/username       300                100 users
 //	/2/tweets/:id/retweeted_by, /quote_tweets  75                 100 users/posts
+//	/2/tweets/search/recent                    450                100 posts
 //
 // DefaultRate paces all requests to one host at half the strictest budget a
 // crawl leans on, followers' 300 per 15 minutes: 1 request every 6 seconds.
@@ -96,5 +110,9 @@
 // 300 / 15 min budget) and returns 100,000 user resources: about $1,000.
 // Its 3,200 most recent posts take 32 requests and cost about $16; the
 // retweeters and quotes of 100 posts take at least 200 requests (at 75 per 15
-// minutes each, about 20 minutes).
+// minutes each, about 20 minutes). A tag crawl of 10,000 posts takes 100
+// search requests (17 minutes at DefaultRate) and costs about $50 in post
+// reads (whether expanded includes are billed too is not documented); with
+// --engagement, each post that is not a retweet adds at least 2 requests
+// to the 75-per-15-minutes endpoints.
 package x

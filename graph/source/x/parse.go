@@ -105,7 +105,7 @@ func retweetersPage(env *envelope, post, owner string) (*crawl.Page, error) {
 
 // quotesPage turns a quote_tweets page into quote edges quoter → owner,
 // each with the quote's id, time and hashtags, as the quoter's own
-// timeline would give them.
+// timeline would give them, and the quotes into posts.
 func quotesPage(env *envelope, owner string) (*crawl.Page, error) {
 	ts, err := tweets(env.Data)
 	if err != nil {
@@ -124,6 +124,7 @@ func quotesPage(env *envelope, owner string) (*crawl.Page, error) {
 			seen[src] = true
 			pg.Found = append(pg.Found, src)
 		}
+		pg.PostRecords = append(pg.PostRecords, postOf(t, src))
 		if src == owner {
 			continue
 		}

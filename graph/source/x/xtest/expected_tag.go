@@ -22,8 +22,9 @@ type TagOptions struct {
 // TagResult is what a complete tag crawl must store.
 type TagResult struct {
 	Result
-	// Posts are the posts stored, by id: the posts the searches returned
-	// and the posts they reference (includes.tweets, whatever their time),
+	// Posts are the posts stored, by id: the posts the searches returned,
+	// the posts they reference (includes.tweets, whatever their time) and
+	// with Engagement their quotes,
 	// as the x package turns them into posts. At depth 1 the participants' timelines add
 	// more; Posts then lists only the conversation's.
 	Posts []graph.Post
@@ -96,6 +97,7 @@ func (w *World) ExpectedTag(o TagOptions) TagResult {
 		}
 		for _, q := range v.quotes[t.ID] {
 			part(q.Author)
+			posts[q.ID] = w.postOf(v, q)
 			ex.event(graph.Edge{Src: q.Author, Dst: t.Author, Kind: graph.Quote, PostID: q.ID, At: q.Created.UTC(), Hashtags: tags(q)})
 		}
 	}

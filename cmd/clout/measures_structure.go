@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/clout-cli/clout/influence"
+)
+
+// structureMeasures are the measures of the graph's shape beyond PageRank
+// (issue 7): LeaderRank, HITS authority and hub, coreness. Appended after
+// the engagement columns.
+func structureMeasures() []Measure {
+	return []Measure{
+		{
+			Name:  "leaderrank",
+			Doc:   "LeaderRank (Lü et al. 2011): undamped walk with a ground node linked both ways to every account; mean 1",
+			Needs: NeedRanked,
+			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
+				l, err := env.Ranked(ctx)
+				if err != nil {
+					return nil, err
+				}
+				r, err := influence.LeaderRank(ctx, l.Graph, influence.LeaderRankOptions{Tol: env.Sel.Tol})
+				if err != nil {
+					return nil, err
+				}
+				if !r.Converged {
+					fmt.Fprintf(env.ErrOut, "warning: LeaderRank did not converge in %d iterations (change %.3g)\n", r.Iterations, r.Residual)
+				}
+				return r.Scores, nil
+			},
+		},
+		{
+			Name:  "authority",
+			Doc:   "HITS authority (Kleinberg 1999): attention from good hubs; sums to 1",
+			Needs: NeedRanked,
+			Table: never,
+			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
+				r, err := hits(ctx, env)
+				return r.Authority, err
+			},
+		},
+		{
+			Name:  "hub",
+			Doc:   "HITS hub (Kleinberg 1999): attention given to good authorities; sums to 1",
+			Needs: NeedRanked,
+			Table: never,
+			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
+				r, err := hits(ctx, env)
+				return r.Hub, err
+			},
+		},
+		{
+			Name:  "coreness",
+			Doc:   "k-core number on the follow layer, degree = in + out (Kitsak et al. 2010)",
+			Needs: NeedFollow,
+			Int:   true,
+			Table: onFollow,
+			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
+				f, err := env.Follow(ctx)
+				if err != nil {
+					return nil, err
+				}
+				c, err := influence.Coreness(ctx, f.Graph)
+				if err != nil {
+					return nil, err
+				}
+				return intsToFloats(c), nil
+			},
+		},
+	}
+}
+
+// hits runs HITS on the ranked layer once for both of its columns.
+func hits(ctx context.Context, env *MeasureEnv) (influence.HITSResult, error) {
+	v, err := env.Memo("hits", func() (any, error) {
+		l, err := env.Ranked(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r, err := influence.HITS(ctx, l.Graph, influence.HITSOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	})
+	if err != nil {
+		return influence.HITSResult{}, err
+	}
+	return v.(influence.HITSResult), nil
+}
