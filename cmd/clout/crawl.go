@@ -40,6 +40,7 @@ type CrawlOptions struct {
 	TokenEnv    string
 	TokenFile   string
 	Timeout     time.Duration
+	BskyAuth    BlueskyAuthOptions
 	DepthSet    bool
 	// Tag crawls (crawl_tag.go).
 	Tags      []string
@@ -75,6 +76,9 @@ without being known. --depth 0 (the default with --tag) collects the
 conversation only; --depth 1 also crawls each participant as an account crawl
 would (followers, --posts). Posts are stored in the posts table, their text
 only with --keep-text.
+  bluesky   post search, which needs a login: $BSKY_HANDLE and an app password
+            in $BSKY_APP_PASSWORD (or --bsky-handle, --app-password-file);
+            without one, use clout listen bluesky --tag TAG.
   mastodon  the hashtag timeline of each --instance (default: the instance of
             --api, else mastodon.social), anonymously; posts seen on several
             instances are merged by their global uri.
@@ -96,6 +100,7 @@ rate-limit headers the server sends; on 429 every worker waits.`,
 		Example: `  clout crawl mastodon --tag ciscosmt --instance mastodon.social --instance fosstodon.org \
       --since 2026-03-05T17:00:00Z --until 2026-03-05T18:00:00Z
   X_BEARER_TOKEN=... clout crawl x --tag '#ciscosmt' --since 24h --max-posts 2000
+  BSKY_HANDLE=you.bsky.social BSKY_APP_PASSWORD=... clout crawl bluesky --tag ciscosmt --since 24h
   clout crawl mastodon --tag rust --depth 1 --posts 20
   clout crawl bluesky @alice.bsky.social
   clout crawl bluesky did:plc:z72i7hdynmk6r22z27h6tvur --depth 2 --max-accounts 5000
@@ -132,6 +137,7 @@ rate-limit headers the server sends; on 429 every worker waits.`,
 	fl.StringVar(&opts.TokenEnv, "token-env", "X_BEARER_TOKEN", "environment `variable` holding the X bearer token")
 	fl.StringVar(&opts.TokenFile, "token-file", "", "read the X bearer token from `FILE` instead")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of one request")
+	addBlueskyAuthFlags(fl, &opts.BskyAuth)
 	addTagFlags(cmd, opts)
 	cmd.AddCommand(newCrawlStatusCmd(f))
 	return cmd
@@ -212,6 +218,9 @@ func runCrawl(ctx context.Context, opts *CrawlOptions) error {
 	client := crawl.NewClient(crawl.ClientConfig{UserAgent: userAgent(opts.Contact), Rate: rate, Timeout: opts.Timeout,
 		RateHeaders: headers, Stats: stats, Logf: logf})
 	p, err := newCrawlPlatform(opts, client)
+	if err == nil && opts.Platform == "bluesky" {
+		p, err = newBlueskyPlatform(ctx, client, opts, tc.Tags, logf)
+	}
 	if err != nil {
 		return err
 	}

@@ -32,10 +32,12 @@ each, their distinct authors, the engagement events of the tag, and the first
 and last time seen. This is how to find the conversations a collection holds
 before ranking one with rank --topic.
 
-A tag's engagement events are the interaction events (Σ of their counts) on
-the tag's conversation, exactly those rank --topic TAG counts: events whose own
-hashtags carry the tag, events on a post carrying it, and events on a reply,
-quote or repost of such a post. first and last span the tag's posts and events.
+A tag's events are the interaction events (Σ of their counts) that carry the
+tag themselves (the post that carries the event has it: a reply, quote or
+repost with the tag, a mention in a tagged post). rank --topic TAG counts these
+and also the events on the tag's posts and on their replies, quotes and
+reposts that do not repeat the tag, so its totals can be higher. first and last
+span the tag's posts and those events.
 Tags are lower-cased, without '#'. Sorted by posts, most first, ties by tag.
 
 CSV columns: tag,posts,authors,events,first,last`,

@@ -7,7 +7,6 @@ import (
 	"math"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +50,8 @@ type Loaded struct {
 	// topic holds the topic events of the layer loaded (topic.go).
 	topicMu sync.Mutex
 	topic   *topicCache
+	// events holds the events of the window loaded (eventRows).
+	events *eventCache
 }
 
 // Node returns the node of account id.
@@ -269,134 +270,44 @@ func grow(s []uint32, n int) []uint32 {
 
 // loadEvents appends the interaction events of layer between nodes of l,
 // one edge per event row weighted by kind weight × count (NewGraph sums
-// repeated pairs).
-//
-// Rows are read in id ranges on separate connections, one per core, like
-// follows. With a time window, the events_at index is used only when the
-// window holds under a tenth of the events: fetching most rows through an
-// index costs more than reading the whole table (13 s vs 6 s for 5M events).
+// repeated pairs). The rows are read once by eventRows, which keeps them on
+// l for Engagement of the same window.
 func (s *Store) loadEvents(ctx context.Context, l *Loaded, layer Layer, kinds []string, src, dst []uint32, w []float32) ([]uint32, []uint32, []float32, error) {
-	var cond []string
-	var args []any
-	cond = append(cond, "kind IN ("+strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",")+")")
-	for _, k := range kinds {
-		args = append(args, k)
-	}
-	windowed := !layer.Since.IsZero() || !layer.Until.IsZero()
-	var window []string
-	var wargs []any
-	if !layer.Since.IsZero() {
-		window = append(window, "at >= ?")
-		wargs = append(wargs, layer.Since.Unix())
-	}
-	if !layer.Until.IsZero() {
-		window = append(window, "at < ?")
-		wargs = append(wargs, layer.Until.Unix())
-	}
-	cond = append(cond, window...)
-	args = append(args, wargs...)
-	var maxID int64
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM events").Scan(&maxID); err != nil {
-		return nil, nil, nil, s.openError(err)
-	}
-	from := "events NOT INDEXED" // the id ranges still use the rowid
-	parts := 8
-	if maxID < 1<<16 {
-		parts = 1
-	}
-	if windowed {
-		var inWindow int64
-		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE "+strings.Join(window, " AND "), wargs...).Scan(&inWindow); err != nil {
-			return nil, nil, nil, s.openError(err)
-		}
-		if inWindow*10 < maxID {
-			from, parts = "events", 1
-		}
-	}
-	query := "SELECT src, dst, kind, count FROM " + from + " WHERE " + strings.Join(cond, " AND ")
-	weightOf := map[string]float64{}
-	for _, k := range graph.InteractionKinds() {
-		weightOf[k.String()] = layer.Weights[k]
-	}
-	type part struct {
-		src, dst []uint32
-		w        []float32
-		err      error
-	}
-	res := make([]part, parts)
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for p := range parts {
-		q, a := query, args
-		if parts > 1 {
-			lo, hi := 1+int64(p)*maxID/int64(parts), 1+int64(p+1)*maxID/int64(parts)
-			if p == parts-1 {
-				hi = maxID + 1
-			}
-			q += " AND id >= ? AND id < ?"
-			a = append(append([]any(nil), args...), lo, hi)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r := &res[p]
-			r.src, r.dst, r.w, r.err = s.loadEventRows(ctx, l, weightOf, q, a)
-		}()
-	}
-	wg.Wait()
-	for _, r := range res {
-		if r.err != nil {
-			return nil, nil, nil, r.err
-		}
-		src = append(src, r.src...)
-		dst = append(dst, r.dst...)
-		w = append(w, r.w...)
-	}
-	if windowed {
-		kargs := args[:len(kinds)]
-		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE at IS NULL AND kind IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",")+")", kargs...).Scan(&l.SkippedUntimed); err != nil {
-			return nil, nil, nil, s.openError(err)
-		}
-	}
-	return src, dst, w, nil
-}
-
-// loadEventRows reads the events of one query into edges.
-func (s *Store) loadEventRows(ctx context.Context, l *Loaded, weightOf map[string]float64, q string, args []any) (src, dst []uint32, w []float32, err error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.eventRows(ctx, l, layer)
 	if err != nil {
-		return nil, nil, nil, s.openError(err)
+		return nil, nil, nil, err
 	}
-	defer rows.Close()
-	var a, b, c int64
-	var kind string
-	for i := 0; rows.Next(); i++ {
-		if err := rows.Scan(&a, &b, &kind, &c); err != nil {
-			return nil, nil, nil, s.openError(err)
+	var weightOf [8]float64
+	for _, k := range graph.InteractionKinds() {
+		weightOf[k] = layer.Weights[k]
+	}
+	n := 0
+	for i := range rows {
+		if weightOf[rows[i].kind()] > 0 {
+			n++
 		}
-		u, uok := l.Node(a)
-		v, vok := l.Node(b)
-		if !uok || !vok {
+	}
+	src, dst = grow(src, n), grow(dst, n)
+	if cap(w)-len(w) < n {
+		w2 := make([]float32, len(w), len(w)+n)
+		copy(w2, w)
+		w = w2
+	}
+	for i := range rows {
+		r := &rows[i]
+		wk := weightOf[r.kind()]
+		if wk <= 0 {
 			continue
 		}
-		wt := weightOf[kind] * float64(c)
-		if wt > math.MaxFloat32 {
-			wt = math.MaxFloat32
-		}
-		src = append(src, u)
-		dst = append(dst, v)
-		w = append(w, float32(wt))
-		if i&0xffff == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, nil, nil, err
-			}
-		}
+		src = append(src, r.src)
+		dst = append(dst, r.dst)
+		w = append(w, float32(min(wk*float64(r.count()), math.MaxFloat32)))
 	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, nil, s.openError(err)
+	if !layer.Since.IsZero() || !layer.Until.IsZero() {
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE at IS NULL AND kind IN ("+
+			placeholders(len(kinds))+")", anySlice(kinds)...).Scan(&l.SkippedUntimed); err != nil {
+			return nil, nil, nil, s.openError(err)
+		}
 	}
 	return src, dst, w, nil
 }

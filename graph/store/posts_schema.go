@@ -18,6 +18,8 @@ package store
 //   - post_tags: one row per (tag, post), post being posts.id, for "the
 //     posts with tag X" through the primary key. It always holds exactly the
 //     tags of posts.hashtags.
+//   - posts_author covers (author, kind, at), so that posts per author in
+//     a window is a scan of the index, not of the table.
 //   - events_post: events by post_id, so that "the events on these posts"
 //     is an index lookup.
 const postsSchemaV3 = `
@@ -34,7 +36,7 @@ CREATE TABLE posts (
 	text      TEXT
 );
 CREATE UNIQUE INDEX posts_key ON posts (platform, post_id);
-CREATE INDEX posts_author ON posts (author);
+CREATE INDEX posts_author ON posts (author, kind, at);
 CREATE INDEX posts_at ON posts (at);
 CREATE INDEX posts_parent ON posts (platform, parent_id) WHERE parent_id IS NOT NULL;
 

@@ -15,11 +15,14 @@ type TopicStat struct {
 	Tag string
 	// Posts carrying the tag, and their distinct authors.
 	Posts, Authors int64
-	// Events is Σ events.count over the tag's events, as topic.go defines
-	// them: what `rank --topic TAG` counts as engagement received.
+	// Events is Σ events.count over the interaction events whose own
+	// hashtags (events.hashtags) carry the tag. rank --topic counts these
+	// and also the events on the tag's posts, and on replies, quotes and
+	// reposts of them, that do not repeat the tag (topic.go): a listing of
+	// every tag cannot afford those joins.
 	Events int64
 	// First and Last are the earliest and latest time of the tag's posts
-	// and events (zero when none is timed).
+	// and of those events (zero when none is timed).
 	First, Last time.Time
 }
 
@@ -29,83 +32,135 @@ type TopicsQuery struct {
 	Since, Until time.Time // [Since, Until) on posts.at and events.at; zero is open
 }
 
+// tagAgg is what Topics gathers for one hashtags string or one tag.
+type tagAgg struct {
+	tags        []int32 // for a hashtags string: its tags
+	posts       int64
+	events      int64
+	first, last int64
+	timed       bool
+	idx         int // for a hashtags string: its index in topicScan.order
+}
+
+func (a *tagAgg) widen(at sql.NullInt64) {
+	if !at.Valid {
+		return
+	}
+	if !a.timed || at.Int64 < a.first {
+		a.first = at.Int64
+	}
+	if !a.timed || at.Int64 > a.last {
+		a.last = at.Int64
+	}
+	a.timed = true
+}
+
+// topicScan is one part of Topics' two scans: the hashtags strings met,
+// aggregated, and (tag, author) pairs of posts.
+type topicScan struct {
+	combos  map[string]*tagAgg
+	authors []uint64 // for posts: hashtags-string index << 40 | author, per row
+	order   []string // hashtags strings in the order met
+	err     error
+}
+
 // Topics lists every hashtag of the posts and events in q, sorted by posts
-// (most first), ties by tag.
+// (most first), ties by tag. It reads posts.hashtags and events.hashtags in
+// two parallel scans that return only rows with hashtags, aggregated per
+// distinct hashtags string, and splits the strings into tags at the end.
 func (s *Store) Topics(ctx context.Context, q TopicsQuery) ([]TopicStat, error) {
 	layer := Layer{Platform: q.Platform, Since: q.Since, Until: q.Until}
-	byTag := map[string]*TopicStat{}
-	stat := func(tag string) *TopicStat {
-		st := byTag[tag]
-		if st == nil {
-			st = &TopicStat{Tag: tag}
-			byTag[tag] = st
-		}
-		return st
-	}
-	widen := func(st *TopicStat, at sql.NullInt64) {
-		if !at.Valid {
-			return
-		}
-		t := time.Unix(at.Int64, 0).UTC()
-		if st.First.IsZero() || t.Before(st.First) {
-			st.First = t
-		}
-		if st.Last.IsZero() || t.After(st.Last) {
-			st.Last = t
-		}
-	}
-	// Posts, authors and their times, per tag.
-	pq := "SELECT t.tag, count(*), count(DISTINCT p.author), min(p.at), max(p.at) FROM post_tags t JOIN posts p ON p.id = t.post WHERE 1"
-	var pargs []any
+	var l *Loaded
 	if q.Platform != "" {
-		pq += " AND p.platform = ?"
-		pargs = append(pargs, q.Platform)
-	}
-	if c, a := window(layer, "p.at"); c != "" {
-		pq += " AND " + c
-		pargs = append(pargs, a...)
-	}
-	rows, err := s.db.QueryContext(ctx, pq+" GROUP BY t.tag", pargs...)
-	if err != nil {
-		return nil, fmt.Errorf("database %s: topics: %w", s.path, err)
-	}
-	for rows.Next() {
-		var tag string
-		var posts, authors int64
-		var first, last sql.NullInt64
-		if err := rows.Scan(&tag, &posts, &authors, &first, &last); err != nil {
-			rows.Close()
-			return nil, s.openError(err)
+		var err error
+		if l, err = s.nodes(ctx, q.Platform); err != nil {
+			return nil, err
 		}
-		st := stat(tag)
-		st.Posts, st.Authors = posts, authors
-		widen(st, first)
-		widen(st, last)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	var maxPost, maxEvent int64
+	if err := s.db.QueryRowContext(ctx, "SELECT (SELECT coalesce(max(id), 0) FROM posts), (SELECT coalesce(max(id), 0) FROM events)").Scan(&maxPost, &maxEvent); err != nil {
 		return nil, s.openError(err)
 	}
-	tags := make([]string, 0, len(byTag))
-	for t := range byTag {
-		tags = append(tags, t)
+	cond, wargs := window(layer, "at")
+	if cond != "" {
+		cond = " AND " + cond
 	}
-	events, err := s.topicEventsByTag(ctx, layer, &tags)
-	if err != nil {
-		return nil, err
+	type job struct {
+		posts  bool
+		q      string
+		args   []any
+		lo, hi int64
 	}
-	for i := range events {
-		e := &events[i]
-		if i > 0 && events[i-1].tag == e.tag && events[i-1].id == e.id {
-			continue
+	var jobs []job
+	const parts = 2
+	for _, posts := range []bool{true, false} {
+		maxID, q := maxEvent, "SELECT hashtags, src, count, at FROM events NOT INDEXED WHERE hashtags IS NOT NULL"+cond
+		if posts {
+			maxID, q = maxPost, "SELECT hashtags, coalesce(author, 0), 1, at FROM posts NOT INDEXED WHERE hashtags IS NOT NULL"+cond
 		}
-		st := stat(tags[e.tag])
-		st.Events += e.count
-		widen(st, sql.NullInt64{Int64: e.at, Valid: e.hasAt})
+		for p := range parts {
+			lo, hi := 1+int64(p)*maxID/parts, 1+int64(p+1)*maxID/parts
+			if p == parts-1 {
+				hi = maxID + 1
+			}
+			jobs = append(jobs, job{posts, q + " AND id >= ? AND id < ?", append(append([]any(nil), wargs...), lo, hi), lo, hi})
+		}
 	}
-	out := make([]TopicStat, 0, len(byTag))
-	for _, st := range byTag {
-		out = append(out, *st)
+	res := make([]topicScan, len(jobs))
+	s.parallel(len(jobs), func(i int) {
+		res[i] = s.topicScan(ctx, l, jobs[i].posts, q.Platform, jobs[i].q, jobs[i].args)
+	})
+	// Merge the parts: tags by name, aggregates per tag.
+	index := map[string]int32{}
+	var names []string
+	var aggs []tagAgg
+	var pairs []uint64 // tag << 40 | author
+	for i, r := range res {
+		if r.err != nil {
+			return nil, r.err
+		}
+		for _, hs := range r.order {
+			c := r.combos[hs]
+			for _, tag := range splitTags(hs) {
+				ti, ok := index[tag]
+				if !ok {
+					ti = int32(len(names))
+					index[tag] = ti
+					names = append(names, tag)
+					aggs = append(aggs, tagAgg{})
+				}
+				c.tags = append(c.tags, ti)
+				a := &aggs[ti]
+				a.posts += c.posts
+				a.events += c.events
+				if c.timed {
+					a.widen(sql.NullInt64{Int64: c.first, Valid: true})
+					a.widen(sql.NullInt64{Int64: c.last, Valid: true})
+				}
+			}
+		}
+		if jobs[i].posts {
+			for _, p := range r.authors {
+				for _, ti := range r.combos[r.order[p>>40]].tags {
+					pairs = append(pairs, uint64(ti)<<40|p&(1<<40-1))
+				}
+			}
+		}
+	}
+	radixSort(pairs)
+	authors := make([]int64, len(names))
+	for i, p := range pairs {
+		if (i == 0 || p != pairs[i-1]) && p&(1<<40-1) != 0 {
+			authors[p>>40]++
+		}
+	}
+	out := make([]TopicStat, len(names))
+	for i, n := range names {
+		a := &aggs[i]
+		out[i] = TopicStat{Tag: n, Posts: a.posts, Authors: authors[i], Events: a.events}
+		if a.timed {
+			out[i].First, out[i].Last = time.Unix(a.first, 0).UTC(), time.Unix(a.last, 0).UTC()
+		}
 	}
 	slices.SortFunc(out, func(a, b TopicStat) int {
 		return cmp.Or(cmp.Compare(b.Posts, a.Posts), strings.Compare(a.Tag, b.Tag))
@@ -113,121 +168,69 @@ func (s *Store) Topics(ctx context.Context, q TopicsQuery) ([]TopicStat, error) 
 	return out, nil
 }
 
-// tagEvent is one (tag, event) pair of a topic; tag indexes the tags slice.
-type tagEvent struct {
-	tag   int32
-	hasAt bool
-	id    int64
-	count int64
-	at    int64
-}
-
-// topicEventsByTag returns the (tag, event) pairs of every tag's topic
-// events, sorted by tag and event id (a pair may repeat: one per rule that
-// matched). Tags met only in events.hashtags are appended to tags.
-func (s *Store) topicEventsByTag(ctx context.Context, layer Layer, tags *[]string) ([]tagEvent, error) {
-	var l *Loaded
-	if layer.Platform != "" {
-		var err error
-		if l, err = s.nodes(ctx, layer.Platform); err != nil {
-			return nil, err
-		}
-	}
-	index := map[string]int32{}
-	for i, t := range *tags {
-		index[t] = int32(i)
-	}
-	tagOf := func(t string) int32 {
-		if i, ok := index[t]; ok {
-			return i
-		}
-		i := int32(len(*tags))
-		*tags = append(*tags, t)
-		index[t] = i
-		return i
-	}
-	var out []tagEvent
-	// (b) and (c): events on a tagged post or on a child of one.
-	wcond, wargs := window(layer, "e.at")
-	pcond, pargs := "", []any(nil)
-	if layer.Platform != "" {
-		pcond, pargs = " AND p.platform = ?", []any{layer.Platform}
-	}
-	for _, onPost := range []string{
-		`SELECT t.tag, e.id, e.count, e.at FROM post_tags t JOIN posts p ON p.id = t.post
-		 JOIN events e ON e.post_id = p.post_id JOIN accounts a ON a.id = e.src
-		 WHERE a.platform = p.platform`,
-		`SELECT t.tag, e.id, e.count, e.at FROM post_tags t JOIN posts p ON p.id = t.post
-		 JOIN posts c ON c.platform = p.platform AND c.parent_id = p.post_id
-		 JOIN events e ON e.post_id = c.post_id JOIN accounts a ON a.id = e.src
-		 WHERE a.platform = p.platform`,
-	} {
-		q := onPost + pcond
-		args := append([]any(nil), pargs...)
-		if wcond != "" {
-			q += " AND " + wcond
-			args = append(args, wargs...)
-		}
-		rows, err := s.db.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("database %s: topic events: %w", s.path, err)
-		}
-		var tag string
-		var at sql.NullInt64
-		for i := 0; rows.Next(); i++ {
-			var e tagEvent
-			if err := rows.Scan(&tag, &e.id, &e.count, &at); err != nil {
-				rows.Close()
-				return nil, s.openError(err)
-			}
-			e.tag, e.at, e.hasAt = tagOf(tag), at.Int64, at.Valid
-			out = append(out, e)
-			if i&0xffff == 0 && ctx.Err() != nil {
-				rows.Close()
-				return nil, ctx.Err()
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, s.openError(err)
-		}
-	}
-	// (a): the events' own hashtags.
-	cond, args := window(layer, "at")
-	q := "SELECT id, src, hashtags, count, at FROM events WHERE hashtags IS NOT NULL"
-	if cond != "" {
-		q += " AND " + cond
+// topicScan reads rows of (hashtags, account, count, at): posts (account is
+// the author) or events (account is the source, checked against l's
+// platform).
+func (s *Store) topicScan(ctx context.Context, l *Loaded, posts bool, platform, q string, args []any) topicScan {
+	r := topicScan{combos: map[string]*tagAgg{}}
+	if posts && platform != "" {
+		q = strings.Replace(q, "WHERE", "WHERE platform = ? AND", 1)
+		args = append([]any{platform}, args...)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("database %s: topic events: %w", s.path, err)
+		r.err = fmt.Errorf("database %s: topics: %w", s.path, err)
+		return r
 	}
 	defer rows.Close()
-	var hashtags []byte
-	var src int64
+	var hashtags sql.RawBytes
+	var acct, count int64
 	var at sql.NullInt64
 	for i := 0; rows.Next(); i++ {
-		var e tagEvent
-		if err := rows.Scan(&e.id, &src, &hashtags, &e.count, &at); err != nil {
-			return nil, s.openError(err)
+		if err := rows.Scan(&hashtags, &acct, &count, &at); err != nil {
+			r.err = s.openError(err)
+			return r
 		}
-		if i&0xffff == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+		if i&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				r.err = err
+				return r
+			}
 		}
-		if l != nil {
-			if _, ok := l.Node(src); !ok {
+		if !posts && l != nil {
+			if _, ok := l.Node(acct); !ok {
 				continue
 			}
 		}
-		e.at, e.hasAt = at.Int64, at.Valid
-		for _, t := range strings.Fields(strings.ToLower(string(hashtags))) {
-			e.tag = tagOf(strings.TrimPrefix(t, "#"))
-			out = append(out, e)
+		c, ok := r.combos[string(hashtags)]
+		if !ok {
+			key := string(hashtags)
+			c = &tagAgg{idx: len(r.order)}
+			r.combos[key] = c
+			r.order = append(r.order, key)
 		}
+		if posts {
+			c.posts++
+			r.authors = append(r.authors, uint64(c.idx)<<40|uint64(acct))
+		} else {
+			c.events += count
+		}
+		c.widen(at)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, s.openError(err)
+		r.err = s.openError(err)
 	}
-	slices.SortFunc(out, func(a, b tagEvent) int { return cmp.Or(cmp.Compare(a.tag, b.tag), cmp.Compare(a.id, b.id)) })
-	return out, nil
+	return r
+}
+
+// splitTags splits a hashtags column into distinct tags, lower-cased and
+// without '#'.
+func splitTags(s string) []string {
+	var out []string
+	for _, t := range strings.Fields(strings.ToLower(s)) {
+		if t = strings.TrimPrefix(t, "#"); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -1,5 +1,6 @@
 // Package bluesky crawls Bluesky through the public AppView XRPC API
-// (app.bsky.*, unauthenticated; default host https://public.api.bsky.app).
+// (app.bsky.*, unauthenticated; default host https://public.api.bsky.app),
+// and searches posts by hashtag through a logged-in PDS session.
 // It implements crawl.Platform under the platform name "bluesky", with
 // accounts keyed by DID: handles change and can be reused, DIDs do not.
 //
@@ -24,6 +25,9 @@
 //	likes        app.bsky.feed.getLikes        like    liker → author, PostID = the liked post, At = the like's sortAt
 //	replies      app.bsky.feed.getPostThread   reply   replier → author, PostID = the reply, At its sortAt
 //	             (depth=1, parentHeight=0: direct replies only, one page, no cursor)
+//	tag_posts    app.bsky.feed.searchPosts     (PDS, with the session) the posts carrying the tag:
+//	             their own reply, quote and mention events as above; authors Found;
+//	             post URIs in Page.Posts for the engagement lists
 //
 // A repost is recorded one way only. The author feed sees the crawled
 // account's reposts with a repost time (reason.indexedAt), getRepostedBy sees
@@ -44,6 +48,27 @@
 // the events whose carrying record is in hand: replies, quotes and mentions;
 // reposts and likes carry none, because getRepostedBy and getLikes do not
 // return the post.
+//
+// Posts: every post a page holds becomes a graph.Post in Page.PostRecords
+// (own posts and reposted posts of the author feed, repost records with
+// reason.uri as their id, quoting posts, replies, the thread's post, search
+// results): id = AT-URI, author DID, time = sortAt, kind reply when the
+// record has reply.parent (even if it also quotes), else quote when it
+// embeds a post, else original; hashtags from #tag facets, record.tags and
+// #words of the text (as the Bluesky app detects them); text length in
+// runes. Posts only referred to (the quoted post of an embed view, a feed
+// item's reply.parent #postView) go in Page.Refs.
+//
+// Tag crawls (tag_posts): app.bsky.feed.searchPosts with q="#tag", tag=tag,
+// sort=latest, limit=100 and since/until, asked of the PDS (default the
+// entryway https://bsky.social, which proxies it to the AppView) with a
+// session made from an app password (com.atproto.server.createSession),
+// because Bluesky refuses anonymous search. The session lives in memory
+// only: created the first time a search needs it, refreshed with
+// refreshSession when the server answers ExpiredToken (or 401), created
+// again if the refresh token is refused. Every other endpoint stays on the
+// anonymous public AppView and is never sent a token. Passwords and tokens
+// are Secret values that print as "[redacted]".
 //
 // Handles shown as "handle.invalid" (a DID whose handle no longer verifies)
 // are stored as no handle, so they never overwrite a known one. Follower lists

@@ -63,7 +63,9 @@ func quotesPage(own string, r *quotes) *crawl.Page {
 		if !engagerPost(pg, pv) {
 			continue
 		}
-		at, tags := postTime(pv)
+		rec := decodeRecord(pv.Record)
+		addPost(pg, pv, &rec)
+		at, tags := postTime(pv, &rec)
 		pg.Edges = append(pg.Edges, graph.Edge{Platform: Name, Src: pv.Author.DID, Dst: own, Kind: graph.Quote, At: at, PostID: pv.URI, Hashtags: tags})
 	}
 	return pg
@@ -132,6 +134,10 @@ func repliesPage(own string, r *postThread) *crawl.Page {
 	if r.Thread.Type != typeThreadViewPost {
 		return pg
 	}
+	if r.Thread.Post != nil && r.Thread.Post.Author.DID == own {
+		rec := decodeRecord(r.Thread.Post.Record)
+		addPost(pg, r.Thread.Post, &rec)
+	}
 	for _, raw := range r.Thread.Replies {
 		var n threadNode
 		if json.Unmarshal(raw, &n) != nil || n.Type != typeThreadViewPost || n.Post == nil {
@@ -140,7 +146,9 @@ func repliesPage(own string, r *postThread) *crawl.Page {
 		if !engagerPost(pg, n.Post) {
 			continue
 		}
-		at, tags := postTime(n.Post)
+		rec := decodeRecord(n.Post.Record)
+		addPost(pg, n.Post, &rec)
+		at, tags := postTime(n.Post, &rec)
 		pg.Edges = append(pg.Edges, graph.Edge{Platform: Name, Src: n.Post.Author.DID, Dst: own, Kind: graph.Reply, At: at, PostID: n.Post.URI, Hashtags: tags})
 	}
 	return pg

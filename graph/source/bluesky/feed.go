@@ -55,6 +55,11 @@ func feedPage(subject string, r *authorFeed) *crawl.Page {
 				// PostID = the reposted post and no time, as getRepostedBy
 				// sees it: one identity for one repost (package comment).
 				pg.Edges = append(pg.Edges, graph.Edge{Platform: Name, Src: by, Dst: author, Kind: graph.Repost, PostID: it.Post.URI})
+				rec := decodeRecord(it.Post.Record)
+				addPost(pg, &it.Post, &rec)
+				if rp, ok := repostOf(it.Reason, it.Post.URI); ok {
+					pg.PostRecords = append(pg.PostRecords, rp)
+				}
 				continue
 			}
 			// An unknown reason: read the item as a plain post.
@@ -67,7 +72,12 @@ func feedPage(subject string, r *authorFeed) *crawl.Page {
 		if it.Reply != nil {
 			parent = &it.Reply.Parent
 		}
-		pg.Edges = append(pg.Edges, ownPostEdges(&it.Post, parent)...)
+		rec := decodeRecord(it.Post.Record)
+		pg.Edges = append(pg.Edges, recordEdges(&it.Post, parent, &rec)...)
+		addPost(pg, &it.Post, &rec)
+		if it.Reply != nil {
+			addParentRef(pg, &it.Reply.Parent)
+		}
 		pg.Posts = appendDistinct(pg.Posts, it.Post.URI)
 	}
 	return pg

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/source/crawl"
 )
 
@@ -28,6 +30,12 @@ func checkPage(t *testing.T, pg *crawl.Page) {
 	for _, a := range pg.Accounts {
 		if a.Platform != Name || !isDID(a.Key) {
 			t.Fatalf("bad account %+v", a)
+		}
+	}
+	for _, p := range append(slices.Clone(pg.PostRecords), pg.Refs...) {
+		if p.Platform != Name || !isDID(p.Author) || uriDID(p.ID) != p.Author || p.Kind > graph.RepostPost ||
+			(p.Kind == graph.Original) != (p.Parent == "") {
+			t.Fatalf("bad post %+v", p)
 		}
 	}
 }

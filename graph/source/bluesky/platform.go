@@ -3,8 +3,10 @@ package bluesky
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/clout-cli/clout/graph/source/crawl"
 )
@@ -28,12 +30,32 @@ type Config struct {
 	// API is the AppView base URL; "" means DefaultAPI. http:// is allowed
 	// (a local AppView or test server).
 	API string
+	// Login, when set, gives a session for post search (tag tasks): it is
+	// created on the PDS the first time it is needed (or by Login), kept
+	// in memory only, and refreshed when it expires. Without it the
+	// platform cannot walk tag tasks. Everything else is read anonymously
+	// from API, with or without it.
+	Login *Credentials
+	// PDS is the base URL where Login logs in and post search is asked
+	// (the PDS proxies it to the AppView); "" means DefaultPDS.
+	PDS string
+	// HTTPClient does the session calls (createSession, refreshSession);
+	// nil means a client with a 30 s timeout. Searches go through the
+	// crawl client like every other request.
+	HTTPClient *http.Client
+	// UserAgent is sent with the session calls.
+	UserAgent string
+	// Logf, if not nil, receives notes (search hit counts, session
+	// refreshes); never a secret.
+	Logf func(format string, args ...any)
 }
 
 // Platform is Bluesky's public AppView as a crawl.Platform.
 type Platform struct {
 	c    *crawl.Client
 	base string // scheme://host[/path], no trailing slash
+	sess *session
+	logf func(format string, args ...any)
 }
 
 var _ crawl.Platform = (*Platform)(nil)
@@ -43,31 +65,73 @@ func New(c *crawl.Client, cfg Config) (*Platform, error) {
 	if c == nil {
 		return nil, fmt.Errorf("bluesky: no HTTP client")
 	}
-	base := strings.TrimSpace(cfg.API)
+	base, err := baseURL("API", cfg.API, DefaultAPI)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{c: c, base: base, logf: cfg.Logf}
+	if p.logf == nil {
+		p.logf = func(string, ...any) {}
+	}
+	if cfg.Login != nil {
+		if strings.TrimSpace(cfg.Login.Identifier) == "" || cfg.Login.Password == "" {
+			return nil, fmt.Errorf("bluesky: a login needs a handle and an app password")
+		}
+		pds, err := baseURL("PDS", cfg.PDS, DefaultPDS)
+		if err != nil {
+			return nil, err
+		}
+		hc := cfg.HTTPClient
+		if hc == nil {
+			hc = &http.Client{Timeout: 30 * time.Second}
+		}
+		cred := *cfg.Login
+		cred.Identifier = strings.TrimPrefix(strings.TrimSpace(cred.Identifier), "@")
+		p.sess = &session{base: pds, cred: cred, hc: hc, ua: cfg.UserAgent, logf: p.logf}
+	}
+	return p, nil
+}
+
+// baseURL checks and normalizes a base URL (scheme://host[/path], no
+// trailing slash, no query); "" gives def.
+func baseURL(what, s, def string) (string, error) {
+	base := strings.TrimSpace(s)
 	if base == "" {
-		base = DefaultAPI
+		base = def
 	}
 	u, err := url.Parse(base)
 	if err != nil {
-		return nil, fmt.Errorf("bluesky: API base URL %q: %w", base, err)
+		return "", fmt.Errorf("bluesky: %s base URL %q: %w", what, base, err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bluesky: API base URL %q: want http:// or https:// and a host", base)
+		return "", fmt.Errorf("bluesky: %s base URL %q: want http:// or https:// and a host", what, base)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("bluesky: API base URL %q: must not carry a query or fragment", base)
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("bluesky: %s base URL %q: must not carry a query, fragment or user", what, base)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
-	return &Platform{c: c, base: u.String()}, nil
+	return u.String(), nil
+}
+
+// Login creates the session now, if the platform has credentials and no
+// session yet, so that a wrong password is reported before a crawl starts.
+// Without credentials it returns an error wrapping ErrNoSession.
+func (p *Platform) Login(ctx context.Context) error {
+	if p.sess == nil {
+		return fmt.Errorf("bluesky: %w", ErrNoSession)
+	}
+	_, err := p.sess.token(ctx)
+	return err
 }
 
 // Name returns "bluesky".
 func (p *Platform) Name() string { return Name }
 
-// Capabilities: the public AppView serves every endpoint without a login.
+// Capabilities: the public AppView serves every account and post endpoint
+// without a login; tag tasks (post search) need Config.Login.
 func (p *Platform) Capabilities() crawl.Capabilities {
-	return crawl.Capabilities{
+	caps := crawl.Capabilities{
 		crawl.Followers:  true,
 		crawl.Follows:    true,
 		crawl.Posts:      true,
@@ -76,6 +140,10 @@ func (p *Platform) Capabilities() crawl.Capabilities {
 		crawl.Likes:      true,
 		crawl.Replies:    true,
 	}
+	if p.sess != nil {
+		caps[crawl.TagPosts] = true
+	}
+	return caps
 }
 
 // ProfileBatch is getProfiles' limit of 25 actors a call.
@@ -88,9 +156,12 @@ func (p *Platform) xrpc(nsid string, q url.Values) string {
 }
 
 // Fetch reads one page of t. An actor or post the AppView no longer knows
-// is an error (the engine marks the task failed and goes on).
+// is an error (the engine marks the task failed and goes on). PostRecords
+// carry the posts' text; the engine keeps it only with --keep-text.
 func (p *Platform) Fetch(ctx context.Context, t crawl.Task, cursor string) (*crawl.Page, error) {
 	switch t.Endpoint {
+	case crawl.TagPosts:
+		return p.tagPosts(ctx, t, cursor)
 	case crawl.Followers:
 		return p.followers(ctx, t, cursor)
 	case crawl.Follows:

@@ -14,10 +14,14 @@ import (
 // the wrong shape is ignored rather than failing the page.
 type postRecord struct {
 	createdAt string
+	text      string
 	parentURI string   // record.reply.parent.uri
 	quoteURI  string   // record.embed: app.bsky.embed.record → record.uri; recordWithMedia → record.record.uri
 	mentions  []string // distinct valid DIDs of #mention facets, in order
-	tags      []string // distinct hashtags of #tag facets and record.tags, lower-cased, no '#'
+	// tags are the distinct hashtags of #tag facets, record.tags and #words
+	// of the text (for clients that write no facets), in that order,
+	// lower-cased, without '#' (graph.NormalizeHashtags).
+	tags []string
 }
 
 const (
@@ -42,6 +46,7 @@ func decodeRecord(raw json.RawMessage) postRecord {
 		return r
 	}
 	_ = json.Unmarshal(fields["createdAt"], &r.createdAt)
+	_ = json.Unmarshal(fields["text"], &r.text)
 	var reply struct {
 		Parent uriRef `json:"parent"`
 	}
@@ -85,6 +90,10 @@ func decodeRecord(raw json.RawMessage) postRecord {
 			r.tags = appendTag(r.tags, s)
 		}
 	}
+	for _, t := range textTags(r.text) {
+		r.tags = appendTag(r.tags, t)
+	}
+	r.tags = graph.NormalizeHashtags(r.tags)
 	return r
 }
 
@@ -173,8 +182,13 @@ func appendTag(tags []string, t string) []string {
 // repository by handle. All edges carry PostID = the post's URI, At = its
 // sortAt and the post's hashtags.
 func ownPostEdges(p *postView, parent *refPost) []graph.Edge {
-	author := p.Author.DID
 	rec := decodeRecord(p.Record)
+	return recordEdges(p, parent, &rec)
+}
+
+// recordEdges is ownPostEdges of an already decoded record.
+func recordEdges(p *postView, parent *refPost, rec *postRecord) []graph.Edge {
+	author := p.Author.DID
 	at := sortAt(rec.createdAt, p.IndexedAt)
 	edge := func(k graph.Kind, dst string) graph.Edge {
 		return graph.Edge{Platform: Name, Src: author, Dst: dst, Kind: k, At: at, PostID: p.URI, Hashtags: rec.tags}
@@ -208,7 +222,6 @@ func ownPostEdges(p *postView, parent *refPost) []graph.Edge {
 
 // postTime returns a post's sortAt and hashtags, for events that other
 // accounts' posts carry (quotes, replies seen from the target's side).
-func postTime(p *postView) (time.Time, []string) {
-	rec := decodeRecord(p.Record)
+func postTime(p *postView, rec *postRecord) (time.Time, []string) {
 	return sortAt(rec.createdAt, p.IndexedAt), rec.tags
 }

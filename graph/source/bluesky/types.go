@@ -55,12 +55,17 @@ type replyRef struct {
 }
 
 // refPost is the union #postView | #notFoundPost | #blockedPost, flattened:
-// a blocked post's author carries only its did.
+// a blocked post's author carries only its did; record and indexedAt are
+// those of a #postView.
 type refPost struct {
-	Type   string   `json:"$type"`
-	URI    string   `json:"uri"`
-	Author *profile `json:"author"`
+	Type      string          `json:"$type"`
+	URI       string          `json:"uri"`
+	Author    *profile        `json:"author"`
+	Record    json.RawMessage `json:"record"`
+	IndexedAt string          `json:"indexedAt"`
 }
+
+const typePostView = "app.bsky.feed.defs#postView"
 
 // authorFeed is the output of app.bsky.feed.getAuthorFeed.
 type authorFeed struct {
@@ -129,4 +134,26 @@ const typeThreadViewPost = "app.bsky.feed.defs#threadViewPost"
 // profiles is the output of app.bsky.actor.getProfiles.
 type profiles struct {
 	Profiles []profile `json:"profiles"`
+}
+
+// searchPosts is the output of app.bsky.feed.searchPosts: posts only
+// (postView), no reposts. hitsTotal "may be rounded/truncated"; older
+// servers wrote it hits_total.
+type searchPosts struct {
+	Posts     []postView `json:"posts"`
+	Cursor    string     `json:"cursor"`
+	HitsTotal *int64     `json:"hitsTotal"`
+	HitsOld   *int64     `json:"hits_total"`
+}
+
+// sessionOutput is the output of com.atproto.server.createSession and
+// refreshSession (lexicons/com/atproto/server/createSession.json): the
+// tokens are held as secrets from the moment they are decoded.
+type sessionOutput struct {
+	AccessJwt  Secret `json:"accessJwt"`
+	RefreshJwt Secret `json:"refreshJwt"`
+	Handle     string `json:"handle"`
+	DID        string `json:"did"`
+	Active     *bool  `json:"active"`
+	Status     string `json:"status"`
 }

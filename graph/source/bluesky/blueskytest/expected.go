@@ -140,21 +140,7 @@ func (w *World) Expected(seeds []string, depth int, c Crawl) (accounts []graph.A
 			}
 		}
 	}
-	for did := range met {
-		a := graph.NewAccount("bluesky", did)
-		if i, ok := x.byDID[did]; ok {
-			acc := &w.Accounts[i]
-			if acc.Handle != "handle.invalid" {
-				a.Handle = acc.Handle
-			}
-			a.Name = acc.Name
-			a.Followers = int64(len(x.followers[did]))
-			a.Following = int64(len(x.follows[did]))
-			a.Posts = int64(len(x.own[did]))
-		}
-		accounts = append(accounts, a)
-	}
-	slices.SortFunc(accounts, func(a, b graph.Account) int { return strings.Compare(a.Key, b.Key) })
+	accounts = w.accountsOf(x, met)
 	SortEdges(follows)
 	SortEdges(events)
 	return accounts, follows, events
@@ -179,10 +165,10 @@ func authority(uri string) string {
 }
 
 // hashtags returns a post's tags as clout stores them: lower-cased, no '#',
-// distinct, facet tags first.
+// distinct, facet tags first, then record tags, then text-only tags.
 func hashtags(p *Post) []string {
 	var out []string
-	for _, t := range append(slices.Clone(p.Tags), p.RecordTags...) {
+	for _, t := range slices.Concat(p.Tags, p.RecordTags, p.TextTags) {
 		t = strings.ToLower(strings.TrimLeft(t, "#"))
 		if t != "" && !slices.Contains(out, t) {
 			out = append(out, t)

@@ -73,12 +73,15 @@ type Server struct {
 	windowStart time.Time
 	windowUsed  int
 	now         func() time.Time
+
+	auth authState // the fake PDS's session state, see auth.go
 }
 
 // NewServer starts a fake AppView for w, closed when the test ends.
 func NewServer(t testing.TB, w *World) *Server {
 	t.Helper()
 	s := &Server{x: newIndex(w), calls: map[string]int{}, vanished: map[string]bool{}, now: time.Now}
+	s.auth.init()
 	s.encodeProfiles()
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.ts.URL
@@ -206,7 +209,7 @@ const htmlPage = `<html>
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	nsid, ok := strings.CutPrefix(r.URL.Path, "/xrpc/")
-	if !ok || r.Method != http.MethodGet {
+	if !ok || r.Method != http.MethodGet && !procedures[nsid] || r.Method == http.MethodGet && procedures[nsid] {
 		http.NotFound(w, r)
 		return
 	}
@@ -236,6 +239,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	status, body := s.dispatch(nsid, r, f)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="fake-pds"`)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if which == faultTruncate && status == http.StatusOK {
 		body = body[:len(body)/2]
@@ -266,7 +272,20 @@ func (s *Server) dispatch(nsid string, r *http.Request, f Faults) (int, []byte) 
 	q := r.URL.Query()
 	var out any
 	var err *xrpcError
+	if nsid != "app.bsky.feed.searchPosts" && !procedures[nsid] && r.Header.Get("Authorization") != "" {
+		s.mu.Lock()
+		s.auth.leaked[nsid]++
+		s.mu.Unlock()
+	}
 	switch nsid {
+	case "com.atproto.server.createSession":
+		out, err = s.createSession(r)
+	case "com.atproto.server.refreshSession":
+		out, err = s.refreshSession(r)
+	case "app.bsky.feed.searchPosts":
+		if err = s.checkAccess(r); err == nil {
+			out, err = s.searchPosts(q, f)
+		}
 	case "app.bsky.actor.getProfile":
 		out, err = s.getProfile(q)
 	case "app.bsky.actor.getProfiles":

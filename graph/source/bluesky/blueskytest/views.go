@@ -266,7 +266,7 @@ func (s *Server) feedItem(e feedEntry) obj {
 	}
 	if e.repost >= 0 {
 		r := &s.x.w.Reposts[e.repost]
-		uri := "at://" + r.By + "/app.bsky.feed.repost/3r" + cid(r.Post + r.By)[7:20]
+		uri := RepostURI(r)
 		item["reason"] = obj{
 			"$type":     "app.bsky.feed.defs#reasonRepost",
 			"by":        s.profileBasic(s.x.byDID[r.By]),
@@ -276,4 +276,10 @@ func (s *Server) feedItem(e feedEntry) obj {
 		}
 	}
 	return item
+}
+
+// RepostURI is the AT-URI of a repost record, as the author feed's
+// reason.uri gives it.
+func RepostURI(r *Repost) string {
+	return "at://" + r.By + "/app.bsky.feed.repost/3r" + cid(r.Post + r.By)[7:20]
 }

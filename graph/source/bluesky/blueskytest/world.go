@@ -45,8 +45,9 @@ type Post struct {
 	// be mentioned twice.
 	Mentions []string
 	// Tags are the #tag facets as written (e.g. "Go"); RecordTags the
-	// record's out-of-text tags[].
-	Tags, RecordTags []string
+	// record's out-of-text tags[]; TextTags are written in the text only,
+	// as "#Tag." with no facet (clients that write no facets).
+	Tags, RecordTags, TextTags []string
 }
 
 // Repost is one app.bsky.feed.repost record: By reposted the post at URI Post.
@@ -259,6 +260,9 @@ func postText(handles map[string]string, p *Post, n int) string {
 	}
 	for _, t := range p.Tags {
 		b.WriteString(" #" + t)
+	}
+	for _, t := range p.TextTags {
+		b.WriteString(" #" + t + ".")
 	}
 	return b.String()
 }
