@@ -33,6 +33,7 @@ type ExportOptions struct {
 	MinDegree        int
 	LargestComponent bool
 	Dynamic          bool
+	Topics           []string
 	Verbose          bool
 	Now              func() time.Time
 }
@@ -96,6 +97,7 @@ largest weakly connected component.`,
 	fl.Float64Var(&opts.MinWeight, "min-weight", 0, "drop edges lighter than `W`")
 	fl.IntVar(&opts.MinDegree, "min-degree", 0, "drop accounts with fewer than `D` edges (in + out)")
 	fl.BoolVar(&opts.LargestComponent, "largest-component", false, "keep only the largest weakly connected component")
+	fl.StringArrayVar(&opts.Topics, "topic", nil, "export the conversation of this hashtag (`#tag`; repeatable, any of them)")
 	fl.BoolVar(&opts.Dynamic, "dynamic", false, "gexf: give nodes and edges the time they first appeared (Gephi timeline)")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print timings to stderr")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
@@ -121,6 +123,16 @@ func runExport(ctx context.Context, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
+	topics, err := parseTopics(opts.Topics)
+	if err != nil {
+		return err
+	}
+	if len(topics) > 0 && sel.LayerName == "follow" {
+		return usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
+	}
+	if len(topics) > 0 && sel.LayerName == "" {
+		sel.LayerName = "engagement"
+	}
 	measures := allMeasures()
 	by, ok := findMeasure(measures, strings.ToLower(opts.By))
 	if !ok {
@@ -142,7 +154,11 @@ func runExport(ctx context.Context, opts *ExportOptions) error {
 	if err := sel.settle(ctx, s, opts.IO.ErrOut); err != nil {
 		return err
 	}
+	sel.Layer.Topics = topics
 	env := newMeasureEnv(s, sel, opts.IO.ErrOut, opts.Verbose)
+	if err := topicSeeds(ctx, env); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	g, err := exportGraph(ctx, env, measures, on, by, opts)
 	if err != nil {
