@@ -159,6 +159,9 @@ func runExport(ctx context.Context, opts *ExportOptions) error {
 	if err := topicSeeds(ctx, env); err != nil {
 		return err
 	}
+	if err := deferCostly(ctx, env, measures, on, opts.Measures, needBy); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	g, err := exportGraph(ctx, env, measures, on, by, opts)
 	if err != nil {

@@ -119,6 +119,9 @@ func runReport(ctx context.Context, opts *ReportOptions) error {
 	if err := topicSeeds(ctx, env); err != nil {
 		return err
 	}
+	if err := deferCostly(ctx, env, measures, on, opts.Measures, by.Name); err != nil {
+		return err
+	}
 	t0 := time.Now()
 	d, err := reportData(ctx, env, measures, on, by, opts)
 	if err != nil {

@@ -54,6 +54,11 @@ type Measure struct {
 	// large graph): rank computes them only when named by --by or
 	// --measures; otherwise their column is empty.
 	OnDemand bool
+	// Costly measures (several passes over the graph) are computed by
+	// default only while the ranked layer has at most costlyEdges edges;
+	// beyond, only when named, so that a plain rank of a large graph stays
+	// as fast as PageRank.
+	Costly bool
 	// Rows, when set, computes the values of a few nodes only, for when the
 	// printed rows are all that is needed and All would cost much more.
 	Rows func(ctx context.Context, env *MeasureEnv, nodes []uint32) ([]float64, error)
@@ -95,6 +100,37 @@ func chooseMeasures(ms []Measure, list string, by string) ([]bool, error) {
 		}
 	}
 	return on, nil
+}
+
+// costlyEdges is the layer size up to which the costly measures are
+// computed without being asked: a few hundred milliseconds each.
+const costlyEdges = 2_000_000
+
+// deferCostly turns off the costly measures the user did not name (list is
+// --measures) when the ranked layer is large, and says so once on stderr.
+func deferCostly(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, list, by string) error {
+	if strings.TrimSpace(list) != "" {
+		return nil
+	}
+	l, err := env.Ranked(ctx)
+	if err != nil {
+		return err
+	}
+	if l.Graph.M() <= costlyEdges {
+		return nil
+	}
+	var off []string
+	for i, m := range ms {
+		if m.Costly && on[i] && m.Name != by {
+			on[i] = false
+			off = append(off, m.Name)
+		}
+	}
+	if len(off) > 0 {
+		fmt.Fprintf(env.ErrOut, "note: %s not computed on a layer of %d edges (their columns are empty); name them with --measures, or --measures all\n",
+			strings.Join(off, ", "), l.Graph.M())
+	}
+	return nil
 }
 
 // findMeasure returns the measure called name.

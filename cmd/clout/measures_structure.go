@@ -13,9 +13,10 @@ import (
 func structureMeasures() []Measure {
 	return []Measure{
 		{
-			Name:  "leaderrank",
-			Doc:   "LeaderRank (Lü et al. 2011): undamped walk with a ground node linked both ways to every account; mean 1",
-			Needs: NeedRanked,
+			Name:   "leaderrank",
+			Costly: true,
+			Doc:    "LeaderRank (Lü et al. 2011): undamped walk with a ground node linked both ways to every account; mean 1",
+			Needs:  NeedRanked,
 			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
 				l, err := env.Ranked(ctx)
 				if err != nil {
@@ -32,31 +33,34 @@ func structureMeasures() []Measure {
 			},
 		},
 		{
-			Name:  "authority",
-			Doc:   "HITS authority (Kleinberg 1999): attention from good hubs; sums to 1",
-			Needs: NeedRanked,
-			Table: never,
+			Name:   "authority",
+			Costly: true,
+			Doc:    "HITS authority (Kleinberg 1999): attention from good hubs; sums to 1",
+			Needs:  NeedRanked,
+			Table:  never,
 			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
 				r, err := hits(ctx, env)
 				return r.Authority, err
 			},
 		},
 		{
-			Name:  "hub",
-			Doc:   "HITS hub (Kleinberg 1999): attention given to good authorities; sums to 1",
-			Needs: NeedRanked,
-			Table: never,
+			Name:   "hub",
+			Costly: true,
+			Doc:    "HITS hub (Kleinberg 1999): attention given to good authorities; sums to 1",
+			Needs:  NeedRanked,
+			Table:  never,
 			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
 				r, err := hits(ctx, env)
 				return r.Hub, err
 			},
 		},
 		{
-			Name:  "coreness",
-			Doc:   "k-core number on the follow layer, degree = in + out (Kitsak et al. 2010)",
-			Needs: NeedFollow,
-			Int:   true,
-			Table: onFollow,
+			Name:   "coreness",
+			Costly: true,
+			Doc:    "k-core number on the follow layer, degree = in + out (Kitsak et al. 2010)",
+			Needs:  NeedFollow,
+			Int:    true,
+			Table:  onFollow,
 			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
 				f, err := env.Follow(ctx)
 				if err != nil {

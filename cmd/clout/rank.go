@@ -235,6 +235,9 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if err := topicSeeds(ctx, env); err != nil {
 		return err
 	}
+	if err := deferCostly(ctx, env, measures, on, opts.Measures, by.Name); err != nil {
+		return err
+	}
 	var keep func(uint32) bool
 	if opts.MinPosts > 0 {
 		posts, err := engagementCounts(ctx, env)
