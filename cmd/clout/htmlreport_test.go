@@ -77,7 +77,7 @@ func TestReportRendersInABrowser(t *testing.T) {
 		charts int
 	}{
 		"polblogs": {polblogsDB(t), 2}, // followers, agreement (no events)
-		"twarc":    {allTwarcDB(t), 4},    // followers, engagement, agreement, timeline
+		"twarc":    {allTwarcDB(t), 4}, // followers, engagement, agreement, timeline
 	} {
 		html := filepath.Join(t.TempDir(), name+".html")
 		if _, errOut, code := cli(t, "", "--db", tc.db, "report", "--top", "10", "-o", html); code != 0 {
