@@ -62,6 +62,9 @@ is engagement when the database holds interaction events, else follow.
 PageRank: damping d, teleport uniform over all accounts, transition u → w with
 probability weight(u,w)/out-weight(u), the rank of accounts without out-edges
 spread uniformly; iterations stop when the L1 change falls below --tol.
+Ties are broken by account name, so the same database and flags always print
+the same bytes.
+
 With --seed (or --seed-file) PageRank is personalized: teleport and the rank
 of accounts without out-edges go to the seeds only, uniformly (Haveliwala
 2002).
@@ -72,8 +75,6 @@ own hashtags, the post it is on, or that post's parent carry it), the posts
 with the tag, every engagement column within the topic, and PageRank
 personalized on the accounts that posted with the tag (unless --seed is
 given). Follow edges (--layer all) are not restricted.
-Ties are broken by account name, so the same database and flags always print
-the same bytes.
 
 The terminal table shows the columns that mean something for the layer ranked
 and leaves out columns that are empty for every printed row; CSV and JSON

@@ -37,8 +37,8 @@ tag themselves (the post that carries the event has it: a reply, quote or
 repost with the tag, a mention in a tagged post). rank --topic TAG counts these
 and also the events on the tag's posts and on their replies, quotes and
 reposts that do not repeat the tag, so its totals can be higher. first and last
-span the tag's posts and those events.
-Tags are lower-cased, without '#'. Sorted by posts, most first, ties by tag.
+span the tag's posts and those events. Tags are lower-cased, without '#'.
+Sorted by posts, most first, ties by tag.
 
 CSV columns: tag,posts,authors,events,first,last`,
 		Example: `  clout topics

@@ -149,6 +149,9 @@ func (t *Tx) writePosts(posts []postRow) (int64, error) {
 	if len(posts) == 0 {
 		return 0, nil
 	}
+	if err := t.dropPostIndexes(len(posts)); err != nil {
+		return 0, err
+	}
 	// In key order, the rows append to posts_key instead of landing at random.
 	slices.SortFunc(posts, func(a, b postRow) int {
 		return cmp.Or(strings.Compare(a.platform, b.platform), strings.Compare(a.id, b.id))
@@ -207,4 +210,42 @@ func (t *Tx) writePosts(posts []postRow) (int64, error) {
 		return 0, fmt.Errorf("database %s: %w", t.s.path, err)
 	}
 	return after - before, nil
+}
+
+// postIndexes are the posts table's secondary indexes that a bulk load
+// drops and builds again at commit: inserted in random order they cost
+// more than the rows (posts_key, which the upsert needs, is kept).
+var postIndexes = []struct{ name, create string }{
+	{"posts_author", "CREATE INDEX posts_author ON posts (author, kind, at)"},
+	{"posts_at", "CREATE INDEX posts_at ON posts (at)"},
+	{"posts_parent", "CREATE INDEX posts_parent ON posts (platform, parent_id) WHERE parent_id IS NOT NULL"},
+}
+
+// dropPostIndexes drops postIndexes when a full batch is written into a
+// table that was empty when the Tx began: a bulk import, not a crawl page.
+func (t *Tx) dropPostIndexes(batch int) error {
+	if t.postsDropped || !t.postsEmpty || batch < flushPosts {
+		return nil
+	}
+	for _, ix := range postIndexes {
+		if _, err := t.conn.ExecContext(context.WithoutCancel(t.ctx), "DROP INDEX IF EXISTS "+ix.name); err != nil {
+			return fmt.Errorf("database %s: %w", t.s.path, err)
+		}
+	}
+	t.postsDropped = true
+	return nil
+}
+
+// restorePostIndexes builds the indexes dropped for a bulk load.
+func (t *Tx) restorePostIndexes() error {
+	if !t.postsDropped {
+		return nil
+	}
+	for _, ix := range postIndexes {
+		if _, err := t.conn.ExecContext(context.WithoutCancel(t.ctx), ix.create); err != nil {
+			return fmt.Errorf("database %s: rebuild index %s: %w", t.s.path, ix.name, err)
+		}
+	}
+	t.postsDropped = false
+	return nil
 }

@@ -144,6 +144,12 @@ func TestPostsManyBatches(t *testing.T) {
 	if posts != int64(n-5) || tags != want {
 		t.Fatalf("%d posts, %d tagged; want %d, %d", posts, tags, n-5, want)
 	}
+	// The bulk load dropped the secondary indexes and built them again.
+	var names string
+	s.DB().QueryRow("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts' ORDER BY name)").Scan(&names)
+	if names != "posts_at,posts_author,posts_key,posts_parent" {
+		t.Fatalf("posts indexes after a bulk load: %s", names)
+	}
 }
 
 func TestPostErrors(t *testing.T) {

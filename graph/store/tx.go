@@ -49,6 +49,9 @@ type Tx struct {
 	// their index by platform and id (posts.go).
 	posts   []postRow
 	postIdx map[string]int
+	// postsEmpty: the posts table was empty when the Tx began; postsDropped:
+	// its secondary indexes are dropped for a bulk load (posts.go).
+	postsEmpty, postsDropped bool
 	// eventFloor is the largest event id before this Tx: anonymous events
 	// (no post id) repeated within one transaction add up their counts,
 	// while one already stored before is left alone, so importing a file
@@ -207,6 +210,9 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	}
 	if err == nil {
 		err = conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM follows)").Scan(&t.followsEmpty)
+	}
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM posts)").Scan(&t.postsEmpty)
 	}
 	t.eventsBulk = t.eventFloor == 0
 	if err != nil {
@@ -448,6 +454,9 @@ func (t *Tx) flush() error {
 	p, err := t.writePosts(b.posts)
 	t.stats.NewPosts += p
 	if err != nil {
+		return err
+	}
+	if err := t.restorePostIndexes(); err != nil {
 		return err
 	}
 	return t.restoreAccountIndexes()
