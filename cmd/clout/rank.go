@@ -247,6 +247,22 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 		}
 		keep = func(v uint32) bool { return posts.Posts[v] >= int64(opts.MinPosts) }
 	}
+	if len(topics) > 0 {
+		// A topic's ranking lists its participants: accounts with an edge
+		// in the topic's layer or a post with the tag.
+		l, err := env.Ranked(ctx)
+		if err != nil {
+			return err
+		}
+		posts, err := engagementCounts(ctx, env)
+		if err != nil {
+			return err
+		}
+		g, more := l.Graph, keep
+		keep = func(v uint32) bool {
+			return (g.InDegree(v) > 0 || g.OutDegree(v) > 0 || posts.Posts[v] > 0) && (more == nil || more(v))
+		}
+	}
 	nodes, infos, err := rankNodes(ctx, env, by, opts.Top, keep)
 	if err != nil {
 		return err
