@@ -235,3 +235,48 @@ func (s *simulator) run(rng *rand.Rand, seeds []uint32, counts []int64) {
 		counts[i] = active
 	}
 }
+
+// Beta prior of EngagementProbs: mean α/(α+β) = 0.01, the default fixed p,
+// and the weight of 100 exposures.
+const (
+	EngagementAlpha = 1.0
+	EngagementBeta  = 99.0
+)
+
+// EngagementProbs estimates p(B→A) for every follow edge A → B of g from
+// observed engagement, as the posterior mean of a Beta(alpha, beta) prior
+// updated by A's record on B's posts:
+//
+//	p(B→A) = (acted(A,B) + alpha) / (posts(B) + alpha + beta)
+//
+// where posts(B) = posts[B] is the number of B's posts seen (exposures of
+// each follower) and acted(A,B) the number of them A acted on, given as
+// pairs src[i] = A, dst[i] = B, acted[i], sorted by (src, dst); pairs that
+// are not follow edges are ignored (engagement without following is not an
+// exposure along the graph). acted is capped at posts. The result is aligned
+// with the out-rows of g, as ICModel.Edge.
+func EngagementProbs(g *graph.Graph, src, dst []uint32, acted, posts []int64, alpha, beta float64) ([]float32, error) {
+	if len(src) != len(dst) || len(src) != len(acted) || len(posts) != g.N() {
+		return nil, fmt.Errorf("ic: engagement counts of mismatched lengths")
+	}
+	if !(alpha > 0) || !(beta > 0) {
+		return nil, fmt.Errorf("ic: Beta prior (%v, %v) must be positive", alpha, beta)
+	}
+	off, idx, _ := g.OutCSR()
+	out := make([]float32, g.M())
+	i := 0
+	for a := range g.N() {
+		for j := off[a]; j < off[a+1]; j++ {
+			b := idx[j]
+			for i < len(src) && (src[i] < uint32(a) || (src[i] == uint32(a) && dst[i] < b)) {
+				i++
+			}
+			var c int64
+			if i < len(src) && src[i] == uint32(a) && dst[i] == b {
+				c = min(acted[i], posts[b])
+			}
+			out[j] = float32((float64(c) + alpha) / (float64(posts[b]) + alpha + beta))
+		}
+	}
+	return out, nil
+}

@@ -321,3 +321,18 @@ func TestIMMEdgeModelBudgetAndErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestEngagementProbs(t *testing.T) {
+	// 0 follows 1 and 2; 3 follows 1; 3 → 2 engagement without a follow.
+	g, _ := graph.NewGraph(4, []uint32{0, 0, 3}, []uint32{1, 2, 1}, nil)
+	posts := []int64{0, 10, 4, 0}
+	got, err := influence.EngagementProbs(g, []uint32{0, 3, 3}, []uint32{1, 1, 2}, []int64{5, 20, 1}, posts, 1, 99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Out-rows: 0 → {1, 2}, 3 → {1}.
+	want := []float32{float32(6.0 / 110), float32(1.0 / 104), float32(11.0 / 110)}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
