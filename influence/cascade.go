@@ -203,29 +203,30 @@ func (s *simulator) run(rng *rand.Rand, seeds []uint32, counts []int64) {
 				b := q[len(q)-1]
 				q = q[:len(q)-1]
 				fol, _ := s.g.In(b)
-				try := func(a uint32) {
-					if st[a] != gen {
-						st[a] = gen
-						active++
-						q = append(q, a)
-					}
-				}
 				switch s.m.Prob {
 				case ProbFixed:
 					for j := geomNext(rng, -1, s.m.P); j < len(fol); j = geomNext(rng, j, s.m.P) {
-						try(fol[j])
+						if a := fol[j]; st[a] != gen {
+							st[a] = gen
+							active++
+							q = append(q, a)
+						}
 					}
 				case ProbWC:
 					for _, a := range fol {
-						if rng.Float64()*float64(s.g.OutDegree(a)) < 1 {
-							try(a)
+						if st[a] != gen && rng.Float64()*float64(s.g.OutDegree(a)) < 1 {
+							st[a] = gen
+							active++
+							q = append(q, a)
 						}
 					}
 				default:
 					ps := s.inP[inOff[b]:inOff[b+1]]
 					for j, a := range fol {
-						if p := ps[j]; p > 0 && rng.Float32() < p {
-							try(a)
+						if p := ps[j]; p > 0 && st[a] != gen && rng.Float32() < p {
+							st[a] = gen
+							active++
+							q = append(q, a)
 						}
 					}
 				}

@@ -209,14 +209,27 @@ func (r *rrSets) len() int {
 
 // choose runs greedy maximum coverage of the sample.
 func (r *rrSets) choose(ctx context.Context, n int, o SelectOptions) ([]Pick, error) {
-	lc, err := invert(ctx, n, r.len(), func(e int, fn func(v uint32)) {
-		for _, v := range r.nodes[r.off[e]:r.off[e+1]] {
-			fn(v)
-		}
-	})
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("ic: %w", err)
 	}
+	// Invert: node v's list is the RR sets containing it, ascending.
+	off := make([]int64, n+1)
+	for _, v := range r.nodes {
+		off[v+1]++
+	}
+	for v := range n {
+		off[v+1] += off[v]
+	}
+	idx := make([]uint32, len(r.nodes))
+	pos := make([]int64, n)
+	copy(pos, off[:n])
+	for e := range r.len() {
+		for _, v := range r.nodes[r.off[e]:r.off[e+1]] {
+			idx[pos[v]] = uint32(e)
+			pos[v]++
+		}
+	}
+	lc := &listCover{off: off, idx: idx, covered: make([]bool, r.len())}
 	return selectSeeds(ctx, n, lc, o)
 }
 
@@ -304,12 +317,6 @@ func (gen *rrGen) one(rng *rand.Rand, stamp []uint32, sgen *uint32, buf []uint32
 		if len(row) == 0 {
 			continue
 		}
-		visit := func(b uint32) {
-			if stamp[b] != cur {
-				stamp[b] = cur
-				buf = append(buf, b)
-			}
-		}
 		switch gen.m.Prob {
 		case ProbFixed, ProbWC:
 			p := gen.m.P
@@ -317,13 +324,17 @@ func (gen *rrGen) one(rng *rand.Rand, stamp []uint32, sgen *uint32, buf []uint32
 				p = 1 / float64(len(row))
 			}
 			for j := geomNext(rng, -1, p); j < len(row); j = geomNext(rng, j, p) {
-				visit(row[j])
+				if b := row[j]; stamp[b] != cur {
+					stamp[b] = cur
+					buf = append(buf, b)
+				}
 			}
 		default:
 			ps := gen.m.Edge[off[a]:off[a+1]]
 			for j, b := range row {
-				if pb := ps[j]; pb > 0 && rng.Float32() < pb {
-					visit(b)
+				if pb := ps[j]; pb > 0 && stamp[b] != cur && rng.Float32() < pb {
+					stamp[b] = cur
+					buf = append(buf, b)
 				}
 			}
 		}
