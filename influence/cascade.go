@@ -78,6 +78,9 @@ func geomNext(rng *rand.Rand, j int, p float64) int {
 // SpreadEstimate is a Monte-Carlo estimate of a spread.
 type SpreadEstimate struct {
 	Mean float64
+	// Gain is the mean marginal gain over the previous prefix (Mean for
+	// the first), from the same simulations.
+	Gain float64
 	// Low and High bound the 95 % confidence interval of the mean,
 	// Mean ± 1.96·s/√R (normal approximation; s the sample standard
 	// deviation of R simulations).
@@ -152,7 +155,11 @@ func Simulate(ctx context.Context, g *graph.Graph, m ICModel, seeds []uint32, si
 		mean := float64(sum[i]) / R
 		v := (float64(sq[i]) - R*mean*mean) / (R - 1)
 		half := 1.96 * math.Sqrt(max(v, 0)/R)
-		out[i] = SpreadEstimate{Mean: mean, Low: mean - half, High: mean + half}
+		gain := sum[i]
+		if i > 0 {
+			gain -= sum[i-1]
+		}
+		out[i] = SpreadEstimate{Mean: mean, Gain: float64(gain) / R, Low: mean - half, High: mean + half}
 	}
 	return out, nil
 }

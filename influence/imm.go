@@ -24,6 +24,11 @@ const (
 	// DefaultMaxRRSets bounds the sample (memory): about 1 GB of RR sets of
 	// a few accounts each.
 	DefaultMaxRRSets = 1 << 26
+	// MinRRSets is the least final sample: IMM's θ suffices for its
+	// guarantee, but on small graphs with small spreads it leaves the
+	// ranking of near-equal accounts to sampling noise, and 2^20 RR sets
+	// cost well under a second.
+	MinRRSets = 1 << 20
 )
 
 // IMMOptions configures IMM.
@@ -76,8 +81,9 @@ type IMMResult struct {
 // (ln C(n,k) + ℓ' ln n + ln 2)). The final θ RR sets are drawn afresh,
 // independent of the sampling phase, as W. Chen ("An issue in the martingale
 // analysis of the influence maximization algorithm IMM", CSoNet 2018)
-// showed the original reuse needs. With a budget, k is the most picks that
-// fit it.
+// showed the original reuse needs; θ is raised to MinRRSets where smaller
+// (more samples only tighten the estimate). With a budget, k is the most
+// picks that fit it.
 func IMM(ctx context.Context, g *graph.Graph, o IMMOptions) (IMMResult, error) {
 	n := g.N()
 	if err := o.Model.validate(g); err != nil {
@@ -145,6 +151,7 @@ func IMM(ctx context.Context, g *graph.Graph, o IMMOptions) (IMMResult, error) {
 	if theta > o.MaxRRSets {
 		return IMMResult{}, fmt.Errorf("ic: IMM needs %d RR sets at epsilon %v, more than the limit %d; raise epsilon", theta, o.Epsilon, o.MaxRRSets)
 	}
+	theta = max(theta, min(MinRRSets, o.MaxRRSets))
 	// Fresh sets: a second stream of PCG seeds, disjoint from the first.
 	final := rrSets{}
 	if err := gen.extend(ctx, &final, theta, o.Seed^0x9e3779b97f4a7c15); err != nil {

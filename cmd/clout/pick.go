@@ -290,8 +290,8 @@ func labelOf(ctx context.Context, s *store.Store, l *store.Loaded, v uint32) str
 	return a[0].Label()
 }
 
-// renderPicks prints one row per pick; est (ic) holds the spread of every
-// prefix, and marginal gains are differences of it.
+// renderPicks prints one row per pick; est (ic) holds the simulated spread
+// of every prefix and the marginal gains.
 func renderPicks(ctx context.Context, s *store.Store, l *store.Loaded, opts *PickOptions, format Format, picks []influence.Pick, est []influence.SpreadEstimate, costs []float64) error {
 	ids := make([]int64, len(picks))
 	for i, p := range picks {
@@ -320,11 +320,7 @@ func renderPicks(ctx context.Context, s *store.Store, l *store.Loaded, opts *Pic
 		if est == nil {
 			row = append(row, int64(p.Gain), int64(p.Total))
 		} else {
-			gain := est[i].Mean
-			if i > 0 {
-				gain -= est[i-1].Mean
-			}
-			row = append(row, gain, est[i].Mean, est[i].Low, est[i].High)
+			row = append(row, est[i].Gain, est[i].Mean, est[i].Low, est[i].High)
 		}
 		rep.Rows = append(rep.Rows, append(row, cost))
 	}
