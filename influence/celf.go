@@ -48,10 +48,8 @@ type SelectOptions struct {
 type setSystem interface {
 	// bound is an upper bound on v's gain with nothing covered.
 	bound(v uint32) float64
-	// gain returns an upper bound u on v's marginal gain given what is
-	// covered now, exact (exact == true) unless u < beat: evaluation may stop
-	// as soon as v cannot reach beat.
-	gain(v uint32, beat float64) (u float64, exact bool)
+	// gain is v's marginal gain given what is covered now.
+	gain(v uint32) float64
 	// add covers v's elements and returns its marginal gain.
 	add(v uint32) float64
 	// reset uncovers everything.
@@ -263,25 +261,8 @@ func lazyGreedy(ctx context.Context, n int, sys setSystem, o *SelectOptions, rat
 			continue // it will never fit again: spent only grows
 		}
 		if top.round != round {
-			// v wins only if it beats the next entry's key.
-			beat := 0.0
-			if len(h) > 0 {
-				beat = h[0].key
-				if ratio {
-					beat *= c
-				}
-			}
-			g, exact := sys.gain(top.v, beat)
-			if !exact && len(h) > 0 && !(key(g, top.v) < h[0].key) {
-				// Rounding of gain/cost: evaluate fully, never loop.
-				g, exact = sys.gain(top.v, 0)
-			}
-			if g > 0 {
-				r := round
-				if !exact {
-					r = -1
-				}
-				h.push(celfItem{key: key(g, top.v), v: top.v, round: r})
+			if g := sys.gain(top.v); g > 0 {
+				h.push(celfItem{key: key(g, top.v), v: top.v, round: round})
 			}
 			continue
 		}

@@ -174,22 +174,18 @@ func (c *exactCover) bound(v uint32) float64 {
 
 func (c *exactCover) reset() { clear(c.covered) }
 
-// gain counts v's uncovered audience; it stops early, returning the count so
-// far plus the most the rest could add, once that is below beat.
-func (c *exactCover) gain(v uint32, beat float64) (float64, bool) {
+// gain counts v's uncovered audience.
+func (c *exactCover) gain(v uint32) float64 {
 	cov := c.covered
 	in1, _ := c.g.In(v)
 	count := 0
 	if c.hops == 1 {
-		for i, u := range in1 {
+		for _, u := range in1 {
 			if !cov.has(u) {
 				count++
 			}
-			if i&63 == 63 && float64(count+len(in1)-i-1) < beat {
-				return float64(count + len(in1) - i - 1), false
-			}
 		}
-		return float64(count), true
+		return float64(count)
 	}
 	gen := next(c.stamp, &c.gen)
 	st := c.stamp
@@ -209,7 +205,7 @@ func (c *exactCover) gain(v uint32, beat float64) (float64, bool) {
 			}
 		}
 	}
-	return float64(count), true
+	return float64(count)
 }
 
 // add covers v's audience and returns how many it newly covered. Covering
@@ -257,18 +253,14 @@ type listCover struct {
 func (c *listCover) bound(v uint32) float64 { return float64(c.off[v+1] - c.off[v]) }
 func (c *listCover) reset()                 { clear(c.covered) }
 
-func (c *listCover) gain(v uint32, beat float64) (float64, bool) {
-	list := c.idx[c.off[v]:c.off[v+1]]
+func (c *listCover) gain(v uint32) float64 {
 	count := 0
-	for i, e := range list {
+	for _, e := range c.idx[c.off[v]:c.off[v+1]] {
 		if !c.covered[e] {
 			count++
 		}
-		if i&63 == 63 && float64(count+len(list)-i-1) < beat {
-			return float64(count + len(list) - i - 1), false
-		}
 	}
-	return float64(count), true
+	return float64(count)
 }
 
 func (c *listCover) add(v uint32) float64 {
