@@ -210,6 +210,9 @@ func (s *simulator) run(rng *rand.Rand, seeds []uint32, counts []int64) {
 				b := q[len(q)-1]
 				q = q[:len(q)-1]
 				fol, _ := s.g.In(b)
+				if len(fol) == 0 {
+					continue
+				}
 				switch s.m.Prob {
 				case ProbFixed:
 					for j := geomNext(rng, -1, s.m.P); j < len(fol); j = geomNext(rng, j, s.m.P) {
