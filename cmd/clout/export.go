@@ -159,7 +159,7 @@ func runExport(ctx context.Context, opts *ExportOptions) error {
 	if err := topicSeeds(ctx, env); err != nil {
 		return err
 	}
-	if err := deferCostly(ctx, env, measures, on, opts.Measures, needBy); err != nil {
+	if err := deferCostly(ctx, env, measures, on, opts.Measures, needBy, true); err != nil {
 		return err
 	}
 	t0 := time.Now()
@@ -222,18 +222,13 @@ func exportGraph(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, 
 		}
 		nodes = allNodes(len(infos))
 	}
-	// Canonical order: by platform and key, whatever order the accounts
-	// arrived in.
+	// Canonical order: the graph's node order, which is by platform and key
+	// whatever order the accounts arrived in.
 	order := make([]int, len(nodes))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(infos[a].Platform, infos[b].Platform); c != 0 {
-			return c
-		}
-		return cmp.Compare(infos[a].Key, infos[b].Key)
-	})
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(nodes[a], nodes[b]) })
 	nodes, infos = pickOrder(nodes, order), pickOrder(infos, order)
 	cols, err := measureColumns(ctx, env, ms, on, nodes)
 	if err != nil {
@@ -293,9 +288,13 @@ func exportGraph(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, 
 // each edge and node first appeared).
 func exportEdges(ctx context.Context, env *MeasureEnv, l *store.Loaded, nodes []uint32, pos []int32, g *export.Graph, dynamic bool) error {
 	gr := l.Graph
-	type edge struct{ src, dst int32 }
-	index := map[edge]int{}
+	// rowStart[u] is where u's exported edges begin in g; they end where
+	// the next exported source's begin. Targets within a row ascend (out-rows
+	// are sorted, and positions follow node order), so an edge is found by
+	// binary search, without a map of millions of pairs.
+	rowStart := make([]int, gr.N()+1)
 	for u := range gr.N() {
+		rowStart[u] = len(g.Src)
 		if pos[u] < 0 {
 			continue
 		}
@@ -308,11 +307,16 @@ func exportEdges(ctx context.Context, env *MeasureEnv, l *store.Loaded, nodes []
 			if w != nil {
 				wt = float64(w[j])
 			}
-			index[edge{pos[u], pos[v]}] = len(g.Src)
 			g.Src = append(g.Src, pos[u])
 			g.Dst = append(g.Dst, pos[v])
 			g.Weight = append(g.Weight, wt)
 		}
+	}
+	rowStart[gr.N()] = len(g.Src)
+	edgeAt := func(u, v uint32) (int, bool) {
+		lo, hi := rowStart[u], rowStart[u+1]
+		i, found := slices.BinarySearch(g.Dst[lo:hi], pos[v])
+		return lo + i, found
 	}
 	kinds := graph.Kinds()
 	counts := make([]export.Attr, len(kinds))
@@ -344,7 +348,7 @@ func exportEdges(ctx context.Context, env *MeasureEnv, l *store.Loaded, nodes []
 		if !uok || !vok || pos[u] < 0 || pos[v] < 0 {
 			return nil
 		}
-		e, ok := index[edge{pos[u], pos[v]}]
+		e, ok := edgeAt(u, v)
 		if !ok {
 			return nil
 		}

@@ -79,9 +79,10 @@ func TestExportGEXFCarriesEveryAccountAndTheRankMeasures(t *testing.T) {
 			t.Errorf("%s missing from the export", row["account"])
 		}
 	}
-	// Nodes in (platform, key) order.
+	// Nodes in the canonical order: platform, then key by length, then key.
 	for i := 1; i < len(doc.Graph.Nodes); i++ {
-		if doc.Graph.Nodes[i-1].ID >= doc.Graph.Nodes[i].ID {
+		a, b := doc.Graph.Nodes[i-1].ID, doc.Graph.Nodes[i].ID
+		if len(a) > len(b) || len(a) == len(b) && a >= b {
 			t.Fatalf("nodes out of order: %s before %s", doc.Graph.Nodes[i-1].ID, doc.Graph.Nodes[i].ID)
 		}
 	}

@@ -119,7 +119,7 @@ func runReport(ctx context.Context, opts *ReportOptions) error {
 	if err := topicSeeds(ctx, env); err != nil {
 		return err
 	}
-	if err := deferCostly(ctx, env, measures, on, opts.Measures, by.Name); err != nil {
+	if err := deferCostly(ctx, env, measures, on, opts.Measures, by.Name, true); err != nil {
 		return err
 	}
 	t0 := time.Now()

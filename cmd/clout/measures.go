@@ -108,7 +108,11 @@ const costlyEdges = 2_000_000
 
 // deferCostly turns off the costly measures the user did not name (list is
 // --measures) when the ranked layer is large, and says so once on stderr.
-func deferCostly(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, list, by string) error {
+//
+// allRows says whether every account's value is needed (export, report);
+// otherwise a costly measure that can compute the printed rows alone (Rows)
+// is kept.
+func deferCostly(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, list, by string, allRows bool) error {
 	if strings.TrimSpace(list) != "" {
 		return nil
 	}
@@ -121,7 +125,7 @@ func deferCostly(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, 
 	}
 	var off []string
 	for i, m := range ms {
-		if m.Costly && on[i] && m.Name != by {
+		if m.Costly && on[i] && m.Name != by && (allRows || m.Rows == nil) {
 			on[i] = false
 			off = append(off, m.Name)
 		}
@@ -156,7 +160,14 @@ func measureNames(ms []Measure) []string {
 // sorted the ranking is not computed twice).
 func (m *Measure) values(ctx context.Context, env *MeasureEnv, nodes []uint32) ([]float64, error) {
 	if m.Rows != nil && !env.HasAll(m.Name) {
-		return m.Rows(ctx, env, nodes)
+		l, err := env.Ranked(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// A few rows: computed alone; most of the graph: All is cheaper.
+		if len(nodes) <= l.Graph.N()/8 {
+			return m.Rows(ctx, env, nodes)
+		}
 	}
 	all, err := env.AllOf(ctx, m)
 	if err != nil {

@@ -68,7 +68,8 @@ func coreMeasures() []Measure {
 			},
 		},
 		{
-			Name:  "reach2",
+			Name:   "reach2",
+			Costly: true,
 			Doc:   "distinct accounts that follow the account or one of its followers, itself excluded (--reach)",
 			Needs: NeedFollow,
 			Int:   true,

@@ -236,7 +236,7 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if err := topicSeeds(ctx, env); err != nil {
 		return err
 	}
-	if err := deferCostly(ctx, env, measures, on, opts.Measures, by.Name); err != nil {
+	if err := deferCostly(ctx, env, measures, on, opts.Measures, by.Name, false); err != nil {
 		return err
 	}
 	var keep func(uint32) bool

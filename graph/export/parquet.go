@@ -83,9 +83,14 @@ func writeParquet(w io.Writer, rows int, fixed []fixedColumn, required *Attr, at
 	schema := parquet.SchemaOf(reflect.New(reflect.StructOf(fields)).Interface())
 	pw := parquet.NewWriter(w, schema, parquet.Compression(&snappy.Codec{}))
 	const batch = 4096
+	// The rows of a batch are reused: WriteRows copies their values.
 	buf := make([]parquet.Row, 0, batch)
+	spare := make([]parquet.Row, batch)
+	for i := range spare {
+		spare[i] = make(parquet.Row, 0, len(fields))
+	}
 	for i := 0; i < rows; i++ {
-		row := make(parquet.Row, 0, len(fields))
+		row := spare[len(buf)][:0]
 		col := 0
 		for _, c := range fixed {
 			row = append(row, parquet.ByteArrayValue([]byte(c.vals[i])).Level(0, 0, col))
