@@ -24,8 +24,9 @@ type LeidenOptions struct {
 	// units, as igraph's beta); zero means 0.01.
 	Theta float64
 	// MaxIterations caps the Leiden iterations, each started from the
-	// partition the previous one reached. Zero means: repeat until an
-	// iteration leaves the partition unchanged, at most 20 times.
+	// partition the previous one reached; they stop early when one leaves
+	// the partition unchanged. Zero means 2 (igraph's default); a negative
+	// value means until unchanged (at most 1000).
 	MaxIterations int
 }
 
@@ -76,7 +77,7 @@ type LeidenResult struct {
 //     of the aggregate graph starts from the communities of phase 1.
 //
 // Further iterations start from the partition reached, until one changes
-// nothing (or MaxIterations). Communities are connected in the undirected
+// nothing or MaxIterations have run. Communities are connected in the undirected
 // graph (the refined subcommunities are built along edges); a final check
 // splits any that is not (LeidenResult.Split, 0 in practice), which can only
 // raise Q. Everything random comes from one PCG stream seeded by Seed, so the
@@ -90,21 +91,26 @@ func Leiden(ctx context.Context, g *graph.Graph, o LeidenOptions) (LeidenResult,
 	if o.Theta == 0 {
 		o.Theta = 0.01
 	}
-	if o.MaxIterations == 0 {
-		o.MaxIterations = 20
+	switch {
+	case o.MaxIterations == 0:
+		o.MaxIterations = 2
+	case o.MaxIterations < 0:
+		o.MaxIterations = 1000
 	}
 	switch {
 	case !(o.Resolution > 0) || math.IsInf(o.Resolution, 0):
 		return LeidenResult{}, fmt.Errorf("leiden: resolution %v must be a finite number > 0", o.Resolution)
 	case !(o.Theta > 0) || math.IsInf(o.Theta, 0):
 		return LeidenResult{}, fmt.Errorf("leiden: theta %v must be a finite number > 0", o.Theta)
-	case o.MaxIterations < 0:
-		return LeidenResult{}, fmt.Errorf("leiden: negative iteration cap %d", o.MaxIterations)
 	}
-	h0, err := newUndirected(ctx, g)
+	hg, err := newUndirected(ctx, g)
 	if err != nil {
 		return LeidenResult{}, err
 	}
+	// Work on the nodes renumbered by strength, strongest first: most edge
+	// ends are at hubs, so their community ids stay in cache.
+	h0, perm := hg.byStrength()
+	hg = nil
 	n := h0.n
 	l := &leiden{
 		ctx: ctx, gamma: o.Resolution, theta: o.Theta,
@@ -161,8 +167,12 @@ func Leiden(ctx context.Context, g *graph.Graph, o LeidenOptions) (LeidenResult,
 	before := countDistinct(memb)
 	memb, comps := h0.components(memb)
 	res.Split = comps - before
-	res.Membership, res.Sizes = canonical(memb, comps)
-	res.Modularity = h0.modularity(res.Membership, o.Resolution)
+	res.Modularity = h0.modularity(memb, o.Resolution)
+	orig := make([]int32, n)
+	for i, v := range perm {
+		orig[v] = memb[i]
+	}
+	res.Membership, res.Sizes = canonical(orig, comps)
 	return res, nil
 }
 
@@ -502,19 +512,25 @@ func (h *undirected) components(comm []int32) ([]int32, int) {
 	return out, int(c)
 }
 
-// canonical renumbers comm (ids 0..k-1 in order of smallest node) so that
-// community 0 is the largest, ties in order of their smallest node, and
-// returns the sizes.
+// canonical renumbers comm (ids 0..k-1) so that community 0 is the largest,
+// ties in order of their smallest node, and returns the sizes.
 func canonical(comm []int32, k int) ([]int32, []int) {
 	size := make([]int, k)
-	for _, c := range comm {
-		size[c]++
+	first := make([]int, k)
+	for v := len(comm) - 1; v >= 0; v-- {
+		size[comm[v]]++
+		first[comm[v]] = v
 	}
 	order := make([]int32, k)
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return size[b] - size[a] })
+	slices.SortFunc(order, func(a, b int32) int {
+		if size[a] != size[b] {
+			return size[b] - size[a]
+		}
+		return first[a] - first[b]
+	})
 	newID := make([]int32, k)
 	sizes := make([]int, k)
 	for i, c := range order {

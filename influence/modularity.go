@@ -1,9 +1,11 @@
 package influence
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/clout-cli/clout/graph"
 )
@@ -94,6 +96,38 @@ func newUndirected(ctx context.Context, g *graph.Graph) (*undirected, error) {
 		h.total += s
 	}
 	return h, nil
+}
+
+// byStrength returns h with its nodes renumbered by strength, strongest
+// first (ties by index), and perm: new node i is h's node perm[i].
+func (h *undirected) byStrength() (*undirected, []uint32) {
+	perm := make([]uint32, h.n)
+	for i := range perm {
+		perm[i] = uint32(i)
+	}
+	slices.SortFunc(perm, func(a, b uint32) int {
+		if c := cmp.Compare(h.k[b], h.k[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	newID := make([]uint32, h.n)
+	for i, v := range perm {
+		newID[v] = uint32(i)
+	}
+	p := &undirected{n: h.n, off: make([]int, h.n+1), idx: make([]uint32, len(h.idx)), w: make([]float64, len(h.w)),
+		self: make([]float64, h.n), k: make([]float64, h.n), total: h.total}
+	for i, v := range perm {
+		lo, hi := h.off[v], h.off[v+1]
+		at := p.off[i]
+		p.off[i+1] = at + hi - lo
+		for q := lo; q < hi; q++ {
+			p.idx[at+q-lo] = newID[h.idx[q]]
+		}
+		copy(p.w[at:], h.w[lo:hi])
+		p.self[i], p.k[i] = h.self[v], h.k[v]
+	}
+	return p, perm
 }
 
 // Modularity returns the modularity of the partition membership (one
