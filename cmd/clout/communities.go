@@ -247,7 +247,7 @@ func renderCommunities(ctx context.Context, s *store.Store, opts *CommunitiesOpt
 	// tie-break below sees them all.
 	members := make([][]uint32, shown)
 	for v, c := range res.Membership {
-		if int(c) < shown {
+		if int(c) < shown && opts.TopAccounts > 0 {
 			members[c] = append(members[c], uint32(v))
 		}
 	}
