@@ -255,6 +255,7 @@ func (l *leiden) moveNodes(h *undirected, comm []int32) error {
 	}
 	head, count := 0, n
 	scale := l.gamma / h.total
+	neighW := l.neighW
 	for count > 0 {
 		if err := l.tick(); err != nil {
 			return err
@@ -263,16 +264,28 @@ func (l *leiden) moveNodes(h *undirected, comm []int32) error {
 		head, count = (head+1)%n, count-1
 		inQ[v] = false
 		cv, kv := comm[v], h.k[v]
-		l.gather(h, v, comm, nil)
+		// Sum v's edge weights per neighbouring community (the hot loop;
+		// written out so the slices stay in registers).
+		lo, hi := h.off[v], h.off[v+1]
+		nbrs, ws := h.idx[lo:hi:hi], h.w[lo:hi:hi]
+		touched := l.touched[:0]
+		for i, u := range nbrs {
+			c := comm[u]
+			if neighW[c] == 0 {
+				touched = append(touched, c)
+			}
+			neighW[c] += ws[i]
+		}
+		l.touched = touched
 		commK[cv] -= kv
 		size[cv]--
 		if size[cv] == 0 {
 			commK[cv] = 0
 		}
-		best, bestGain := cv, l.neighW[cv]-scale*kv*commK[cv]
-		for _, c := range l.touched {
+		best, bestGain := cv, neighW[cv]-scale*kv*commK[cv]
+		for _, c := range touched {
 			if c != cv {
-				if gain := l.neighW[c] - scale*kv*commK[c]; gain > bestGain {
+				if gain := neighW[c] - scale*kv*commK[c]; gain > bestGain {
 					best, bestGain = c, gain
 				}
 			}
@@ -289,15 +302,17 @@ func (l *leiden) moveNodes(h *undirected, comm []int32) error {
 			if size[cv] == 0 {
 				free = append(free, cv)
 			}
-			for p := h.off[v]; p < h.off[v+1]; p++ {
-				if u := h.idx[p]; !inQ[u] && comm[u] != best {
+			for _, u := range nbrs {
+				if !inQ[u] && comm[u] != best {
 					queue[(head+count)%n] = u
 					count++
 					inQ[u] = true
 				}
 			}
 		}
-		l.clear()
+		for _, c := range touched {
+			neighW[c] = 0
+		}
 	}
 	return nil
 }
