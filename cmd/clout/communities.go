@@ -51,8 +51,9 @@ treated as undirected and weighted: w{u,v} = w(u→v) + w(v→u), so a mutual
 follow weighs 2; self-loops are dropped. Modularity with resolution γ:
 Q = Σ_c [W_c/m − γ (K_c/2m)²], m the total weight, W_c the weight inside c,
 K_c the summed weighted degree of c. A larger --resolution gives more,
-smaller communities. The same data and --random-seed give the same
-communities, byte for byte. The modularity reached is printed on stderr.
+smaller communities. Leiden runs two iterations (as igraph does), the second
+starting from the first's result. The same data and --random-seed give the
+same communities, byte for byte. The modularity reached is printed on stderr.
 
 --members prints the assignment instead: one row per account.
 
@@ -75,7 +76,7 @@ CSV columns: community,size,internal_edges,internal_weight,top_accounts
 	fl.StringVar(&opts.Since, "since", "", "only events at or after `TIME` (RFC 3339, YYYY-MM-DD, Unix seconds, or an age like 30d or 12h)")
 	fl.StringVar(&opts.Until, "until", "", "only events before `TIME` (same forms as --since)")
 	fl.StringVar(&opts.Platform, "platform", "", "only accounts of this `platform` (bluesky, mastodon, twitter, local, ...)")
-	fl.Float64Var(&opts.Resolution, "resolution", 1, "modularity resolution γ > 0; larger gives more, smaller communities")
+	fl.Float64Var(&opts.Resolution, "resolution", 1, "modularity resolution `γ` > 0; larger gives more, smaller communities")
 	fl.Uint64Var(&opts.RandomSeed, "random-seed", 1, "seed `N` of the random visiting order; the same seed gives the same communities")
 	fl.IntVar(&opts.TopAccounts, "top-accounts", 5, "list the top `K` accounts of each community by PageRank (0 = none)")
 	fl.BoolVar(&opts.Members, "members", false, "print every account with its community instead of one row per community")
