@@ -10,7 +10,7 @@ import (
 	"github.com/clout-cli/clout/influence"
 )
 
-func synthGraph(b *testing.B, nodes, edges int, weighted bool) *graph.Graph {
+func synthGraph(b testing.TB, nodes, edges int, weighted bool) *graph.Graph {
 	b.Helper()
 	src, dst, err := synth.Edges(synth.Options{Nodes: nodes, Edges: edges, Seed: 1})
 	if err != nil {
@@ -59,6 +59,34 @@ func BenchmarkPageRank(b *testing.B) {
 			}
 			// ns/edge/iter counts the iterations themselves; ns/op includes setup.
 			b.ReportMetric(float64(iterTime.Nanoseconds())/float64(iters)/float64(g.M()), "ns/edge/iter")
+			b.ReportMetric(float64(r.Iterations), "iterations")
+		})
+	}
+}
+
+// BenchmarkLeiden runs Leiden (γ = 1, seed 1, iterated until stable) on the
+// synthetic power-law follow graph with 1M nodes and 10M edges, treated as
+// undirected, and reports the modularity reached.
+func BenchmarkLeiden(b *testing.B) {
+	for _, bm := range []struct {
+		name         string
+		nodes, edges int
+	}{
+		{"100k-1M", 100_000, 1_000_000},
+		{"1M-10M", 1_000_000, 10_000_000},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			g := synthGraph(b, bm.nodes, bm.edges, false)
+			var r influence.LeidenResult
+			for b.Loop() {
+				var err error
+				r, err = influence.Leiden(context.Background(), g, influence.LeidenOptions{Seed: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(r.Modularity, "modularity")
+			b.ReportMetric(float64(len(r.Sizes)), "communities")
 			b.ReportMetric(float64(r.Iterations), "iterations")
 		})
 	}

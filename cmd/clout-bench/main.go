@@ -1,10 +1,13 @@
 // Command clout-bench measures clout at a realistic size and prints the
 // figures the README reports: it generates a seeded power-law follow graph,
-// builds clout, and times `clout import csv` and `clout rank` as separate
-// processes, with their peak memory.
+// builds clout, and times `clout import csv`, `clout rank` and
+// `clout communities` as separate processes, with their peak memory; then it
+// times igraph's community_multilevel and coreness on the same graph (Debian's
+// python3-igraph, installed with apt-get where missing) and prints the ratios.
 //
 //	go run ./cmd/clout-bench                     # 1M accounts, 10M edges
 //	go run ./cmd/clout-bench -nodes 100000 -edges 1000000
+//	go run ./cmd/clout-bench -igraph=false       # clout only
 package main
 
 import (
@@ -31,14 +34,15 @@ func main() {
 	seed := flag.Uint64("seed", 1, "generator seed")
 	dir := flag.String("dir", "", "work directory (default: a new temporary directory, removed at the end)")
 	runs := flag.Int("runs", 3, "how many times to run rank (the best is reported)")
+	withIgraph := flag.Bool("igraph", true, "also time igraph (community_multilevel, coreness) on the same graph")
 	flag.Parse()
-	if err := run(*nodes, *edges, *seed, *dir, *runs); err != nil {
+	if err := run(*nodes, *edges, *seed, *dir, *runs, *withIgraph); err != nil {
 		fmt.Fprintln(os.Stderr, "clout-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(nodes, edges int, seed uint64, dir string, runs int) error {
+func run(nodes, edges int, seed uint64, dir string, runs int, withIgraph bool) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "clout-bench-")
 		if err != nil {
@@ -89,7 +93,15 @@ func run(nodes, edges int, seed uint64, dir string, runs int) error {
 	if m := regexp.MustCompile(`\(([0-9.]+) ns per edge per iteration\)`).FindStringSubmatch(verbose); m != nil {
 		fmt.Printf("pagerank iterations: %s ns per edge per iteration\n", m[1])
 	}
-	return nil
+
+	comm, err := benchCommunities(bin, db)
+	if err != nil {
+		return err
+	}
+	if !withIgraph {
+		return nil
+	}
+	return benchIgraph(dir, nodes, synth.Options{Nodes: nodes, Edges: edges, Seed: seed}, comm)
 }
 
 func writeCSV(path string, o synth.Options) error {
