@@ -67,7 +67,7 @@ type Measure struct {
 // allMeasures lists every measure in column order. Groups are appended,
 // never reordered: the order is the CSV contract of `clout rank`.
 func allMeasures() []Measure {
-	return slices.Concat(coreMeasures(), engagementMeasures(), structureMeasures())
+	return slices.Concat(coreMeasures(), engagementMeasures(), structureMeasures(), []Measure{communityMeasure()})
 }
 
 // chooseMeasures resolves --measures: "" means every measure but the

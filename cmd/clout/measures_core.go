@@ -70,10 +70,10 @@ func coreMeasures() []Measure {
 		{
 			Name:   "reach2",
 			Costly: true,
-			Doc:   "distinct accounts that follow the account or one of its followers, itself excluded (--reach)",
-			Needs: NeedFollow,
-			Int:   true,
-			Table: onFollow,
+			Doc:    "distinct accounts that follow the account or one of its followers, itself excluded (--reach)",
+			Needs:  NeedFollow,
+			Int:    true,
+			Table:  onFollow,
 			All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
 				f, err := env.Follow(ctx)
 				if err != nil {

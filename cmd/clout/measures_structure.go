@@ -76,6 +76,48 @@ func structureMeasures() []Measure {
 	}
 }
 
+// communityMeasure is the Leiden community of every account on the ranked
+// layer (as clout communities computes it with the same flags).
+func communityMeasure() Measure {
+	return Measure{
+		Name:     "community",
+		Doc:      "Leiden community on the ranked layer, undirected (0 = the largest; on demand: --measures community or --per-community)",
+		Needs:    NeedRanked,
+		Int:      true,
+		OnDemand: true,
+		All: func(ctx context.Context, env *MeasureEnv) ([]float64, error) {
+			r, err := leidenOf(ctx, env)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]float64, len(r.Membership))
+			for i, c := range r.Membership {
+				out[i] = float64(c)
+			}
+			return out, nil
+		},
+	}
+}
+
+// leidenOf runs Leiden on the ranked layer once.
+func leidenOf(ctx context.Context, env *MeasureEnv) (influence.LeidenResult, error) {
+	v, err := env.Memo("leiden", func() (any, error) {
+		l, err := env.Ranked(ctx)
+		if err != nil {
+			return nil, err
+		}
+		seed := env.Sel.RandomSeed
+		if seed == 0 {
+			seed = 1
+		}
+		return influence.Leiden(ctx, l.Graph, influence.LeidenOptions{Resolution: env.Sel.Resolution, Seed: seed})
+	})
+	if err != nil {
+		return influence.LeidenResult{}, err
+	}
+	return v.(influence.LeidenResult), nil
+}
+
 // hits runs HITS on the ranked layer once for both of its columns.
 func hits(ctx context.Context, env *MeasureEnv) (influence.HITSResult, error) {
 	v, err := env.Memo("hits", func() (any, error) {

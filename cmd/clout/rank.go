@@ -12,6 +12,7 @@ import (
 
 	"github.com/clout-cli/clout/graph"
 	"github.com/clout-cli/clout/graph/store"
+	"github.com/clout-cli/clout/influence"
 
 	"github.com/spf13/cobra"
 )
@@ -38,6 +39,10 @@ type RankOptions struct {
 	SeedFile string
 	// MinPosts hides accounts that authored fewer posts in the selection.
 	MinPosts int
+	// PerCommunity keeps the top K of each community (--per-community).
+	PerCommunity int
+	Resolution   float64
+	RandomSeed   uint64
 	// Save names the run the printed ranking is saved as (--save).
 	Save string
 	// Format is table, csv, tsv or json ("" = table on a terminal).
@@ -109,6 +114,9 @@ Measures:
 	fl.StringArrayVar(&opts.Topics, "topic", nil, "rank the conversation of this hashtag (`#tag`; repeatable, any of them)")
 	fl.StringArrayVar(&opts.Seeds, "seed", nil, "personalize PageRank on this `ACCOUNT` (handle or key; repeatable)")
 	fl.StringVar(&opts.SeedFile, "seed-file", "", "personalize PageRank on the accounts of `FILE`, one handle or key a line ('-' reads stdin)")
+	fl.IntVar(&opts.PerCommunity, "per-community", 0, "keep the top `K` accounts of each community (Leiden on the ranked layer) by --by: a shortlist that is not all one cluster")
+	fl.Float64Var(&opts.Resolution, "resolution", 1, "community resolution γ > 0 (as clout communities)")
+	fl.Uint64Var(&opts.RandomSeed, "random-seed", 1, "seed `N` of the community detection (as clout communities)")
 	fl.StringVar(&opts.Save, "save", "", "also save the printed ranking, with every measure computed and the parameters, as run `NAME` (see clout runs, clout diff)")
 	fl.IntVar(&opts.MinPosts, "min-posts", 0, "hide accounts that authored fewer than `N` posts in the selection")
 	cmd.RegisterFlagCompletionFunc("by", fixedCompletion(measureNames(allMeasures())...))
@@ -219,6 +227,16 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.PerCommunity < 0 {
+		return usageErrorf("--per-community must be 0 (off) or more, got %d", opts.PerCommunity)
+	}
+	if !(opts.Resolution > 0) {
+		return usageErrorf("--resolution must be positive, got %v", opts.Resolution)
+	}
+	sel.Resolution, sel.RandomSeed = opts.Resolution, opts.RandomSeed
+	if opts.PerCommunity > 0 {
+		on[slices.IndexFunc(measures, func(m Measure) bool { return m.Name == "community" })] = true
+	}
 
 	s, err := store.Open(ctx, opts.DB, store.Options{MustExist: true})
 	if err != nil {
@@ -261,6 +279,11 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 		g, more := l.Graph, keep
 		keep = func(v uint32) bool {
 			return (g.InDegree(v) > 0 || g.OutDegree(v) > 0 || posts.Posts[v] > 0) && (more == nil || more(v))
+		}
+	}
+	if opts.PerCommunity > 0 {
+		if keep, err = perCommunity(ctx, env, by, opts.PerCommunity, keep); err != nil {
+			return err
 		}
 	}
 	nodes, infos, err := rankNodes(ctx, env, by, opts.Top, keep)
@@ -361,6 +384,41 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep f
 		outNodes[i], outInfos[i] = nodes[j], infos[j]
 	}
 	return outNodes, outInfos, nil
+}
+
+// perCommunity returns a filter keeping the first k accounts of each
+// community in --by order (the same order rankNodes sorts by), among those
+// more already keeps.
+func perCommunity(ctx context.Context, env *MeasureEnv, by Measure, k int, more func(uint32) bool) (func(uint32) bool, error) {
+	key, err := env.AllOf(ctx, &by)
+	if err != nil {
+		return nil, err
+	}
+	r, err := leidenOf(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	order := allNodes(len(key))
+	if more != nil {
+		order = slices.DeleteFunc(order, func(v uint32) bool { return !more(v) })
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		ka, kb := key[a], key[b]
+		switch na, nb := math.IsNaN(ka), math.IsNaN(kb); {
+		case na && !nb:
+			return 1
+		case nb && !na:
+			return -1
+		case !na && !nb && ka != kb:
+			return cmp.Compare(kb, ka)
+		}
+		return cmp.Compare(a, b)
+	})
+	kept := make(map[uint32]bool)
+	for _, v := range influence.TopPerCommunity(order, r.Membership, k) {
+		kept[v] = true
+	}
+	return func(v uint32) bool { return kept[v] }, nil
 }
 
 // measureColumns computes the chosen measures for nodes; the others are

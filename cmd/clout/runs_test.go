@@ -107,3 +107,39 @@ func TestDiffSinceComparesTwoWindows(t *testing.T) {
 		t.Fatalf("diff --since 7d = %v", rows)
 	}
 }
+
+// rank --per-community K keeps the first K accounts of each community (the
+// communities clout communities prints), in --by order.
+func TestRankPerCommunity(t *testing.T) {
+	db := polblogsDB(t)
+	members, _, code := cli(t, "", "--db", db, "communities", "--members", "--format", "csv")
+	if code != 0 {
+		t.Fatal("communities failed")
+	}
+	community := map[string]string{}
+	for _, r := range readCSV(t, members) {
+		community[r["account"]] = r["community"]
+	}
+	all, _, _ := cli(t, "", "--db", db, "rank", "--top", "0", "--format", "csv")
+	want := map[string]bool{}
+	seen := map[string]int{}
+	for _, r := range readCSV(t, all) {
+		if c := community[r["account"]]; seen[c] < 2 {
+			seen[c]++
+			want[r["account"]] = true
+		}
+	}
+	out, errOut, code := cli(t, "", "--db", db, "rank", "--top", "0", "--per-community", "2", "--format", "csv")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	rows := readCSV(t, out)
+	if len(rows) != len(want) {
+		t.Errorf("--per-community 2 kept %d accounts, want %d", len(rows), len(want))
+	}
+	for _, r := range rows {
+		if !want[r["account"]] || r["community"] != community[r["account"]] {
+			t.Errorf("%s (community %s, clout communities says %s) should not be kept", r["account"], r["community"], community[r["account"]])
+		}
+	}
+}

@@ -67,6 +67,10 @@ type Selection struct {
 	SeedIDs []int64
 	// Reach is how reach2 of every account is computed.
 	Reach influence.Reach2Method
+	// Resolution and RandomSeed configure the community measure (Leiden);
+	// zero means 1.
+	Resolution float64
+	RandomSeed uint64
 }
 
 // parse checks and reads the flags; what needs the database is settled later.
