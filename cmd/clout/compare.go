@@ -96,11 +96,7 @@ func runCompare(ctx context.Context, opts *CompareOptions) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	sel, err := opts.Sel.parse(now())
+	sel, err := parseSelection(&opts.Sel, opts.Now)
 	if err != nil {
 		return err
 	}

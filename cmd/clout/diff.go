@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/clout-cli/clout/graph/store"
@@ -159,9 +158,9 @@ func diffWindows(ctx context.Context, s *store.Store, opts *DiffOptions) (ranked
 	}
 	age := t.Sub(start)
 	measures := allMeasures()
-	by, ok := findMeasure(measures, strings.ToLower(opts.By))
-	if !ok {
-		return ranked{}, ranked{}, usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
+	by, err := measureByName(measures, opts.By)
+	if err != nil {
+		return ranked{}, ranked{}, err
 	}
 	on, err := chooseMeasures(measures, "", by.Name)
 	if err != nil {

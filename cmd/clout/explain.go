@@ -93,11 +93,7 @@ func runExplain(ctx context.Context, opts *ExplainOptions) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	sel, err := opts.Sel.parse(now())
+	sel, err := parseSelection(&opts.Sel, opts.Now)
 	if err != nil {
 		return err
 	}

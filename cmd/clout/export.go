@@ -115,28 +115,18 @@ func runExport(ctx context.Context, opts *ExportOptions) error {
 	if opts.Top < 0 || opts.MinDegree < 0 || opts.MinWeight < 0 {
 		return usageErrorf("--top, --min-degree and --min-weight must not be negative")
 	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	sel, err := opts.Sel.parse(now())
+	sel, err := parseSelection(&opts.Sel, opts.Now)
 	if err != nil {
 		return err
 	}
-	topics, err := parseTopics(opts.Topics)
+	topics, err := sel.withTopics(opts.Topics)
 	if err != nil {
 		return err
-	}
-	if len(topics) > 0 && sel.LayerName == "follow" {
-		return usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
-	}
-	if len(topics) > 0 && sel.LayerName == "" {
-		sel.LayerName = "engagement"
 	}
 	measures := allMeasures()
-	by, ok := findMeasure(measures, strings.ToLower(opts.By))
-	if !ok {
-		return usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
+	by, err := measureByName(measures, opts.By)
+	if err != nil {
+		return err
 	}
 	needBy := ""
 	if opts.Top > 0 {

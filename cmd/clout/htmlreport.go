@@ -76,31 +76,21 @@ flags: no clock time is written, so the same data gives the same bytes.`,
 }
 
 func runReport(ctx context.Context, opts *ReportOptions) error {
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
-	}
-	sel, err := opts.Sel.parse(now())
+	sel, err := parseSelection(&opts.Sel, opts.Now)
 	if err != nil {
 		return err
 	}
 	if opts.Top < 1 {
 		return usageErrorf("--top must be at least 1, got %d", opts.Top)
 	}
-	topics, err := parseTopics(opts.Topics)
+	topics, err := sel.withTopics(opts.Topics)
 	if err != nil {
 		return err
 	}
-	if len(topics) > 0 && sel.LayerName == "follow" {
-		return usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
-	}
-	if len(topics) > 0 && sel.LayerName == "" {
-		sel.LayerName = "engagement"
-	}
 	measures := allMeasures()
-	by, ok := findMeasure(measures, strings.ToLower(opts.By))
-	if !ok {
-		return usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
+	by, err := measureByName(measures, opts.By)
+	if err != nil {
+		return err
 	}
 	on, err := chooseMeasures(measures, opts.Measures, by.Name)
 	if err != nil {

@@ -204,24 +204,18 @@ func runRank(ctx context.Context, opts *RankOptions) error {
 	if opts.MinPosts < 0 {
 		return usageErrorf("--min-posts must be 0 or more, got %d", opts.MinPosts)
 	}
-	topics, err := parseTopics(opts.Topics)
+	topics, err := sel.withTopics(opts.Topics)
 	if err != nil {
 		return err
-	}
-	if len(topics) > 0 && sel.LayerName == "follow" {
-		return usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
-	}
-	if len(topics) > 0 && sel.LayerName == "" {
-		sel.LayerName = "engagement"
 	}
 	seeds, err := seedNames(opts.Seeds, opts.SeedFile, opts.IO.In)
 	if err != nil {
 		return err
 	}
 	measures := allMeasures()
-	by, ok := findMeasure(measures, strings.ToLower(opts.By))
-	if !ok {
-		return usageErrorf("--by %q: want one of %s", opts.By, strings.Join(measureNames(measures), ", "))
+	by, err := measureByName(measures, opts.By)
+	if err != nil {
+		return err
 	}
 	on, err := chooseMeasures(measures, opts.Measures, by.Name)
 	if err != nil {

@@ -151,3 +151,39 @@ func (sel *Selection) settle(ctx context.Context, s *store.Store, errOut io.Writ
 func (sel *Selection) followLayer() store.Layer {
 	return store.Layer{Weights: map[graph.Kind]float64{graph.Follow: 1}, Platform: sel.Platform}
 }
+
+// parseSelection parses the selection flags at the time now gives (nil:
+// the clock).
+func parseSelection(f *SelectionFlags, now func() time.Time) (Selection, error) {
+	if now == nil {
+		now = time.Now
+	}
+	return f.parse(now())
+}
+
+// withTopics reads --topic values into the selection's default layer: a
+// topic restricts interaction events, so it makes the engagement layer the
+// default and refuses the follow layer. It returns the normalized tags;
+// Layer.Topics is set by the caller after settle.
+func (sel *Selection) withTopics(raw []string) ([]string, error) {
+	topics, err := parseTopics(raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(topics) > 0 && sel.LayerName == "follow" {
+		return nil, usageErrorf("--topic restricts interaction events: use --layer engagement or all, not follow")
+	}
+	if len(topics) > 0 && sel.LayerName == "" {
+		sel.LayerName = "engagement"
+	}
+	return topics, nil
+}
+
+// measureByName finds --by's measure, or says which names it takes.
+func measureByName(ms []Measure, name string) (Measure, error) {
+	m, ok := findMeasure(ms, strings.ToLower(name))
+	if !ok {
+		return Measure{}, usageErrorf("--by %q: want one of %s", name, strings.Join(measureNames(ms), ", "))
+	}
+	return m, nil
+}
