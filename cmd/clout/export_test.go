@@ -79,10 +79,10 @@ func TestExportGEXFCarriesEveryAccountAndTheRankMeasures(t *testing.T) {
 			t.Errorf("%s missing from the export", row["account"])
 		}
 	}
-	// Nodes in the canonical order: platform, then key by length, then key.
+	// Nodes in the canonical order: platform, then key.
 	for i := 1; i < len(doc.Graph.Nodes); i++ {
 		a, b := doc.Graph.Nodes[i-1].ID, doc.Graph.Nodes[i].ID
-		if len(a) > len(b) || len(a) == len(b) && a >= b {
+		if a >= b {
 			t.Fatalf("nodes out of order: %s before %s", doc.Graph.Nodes[i-1].ID, doc.Graph.Nodes[i].ID)
 		}
 	}

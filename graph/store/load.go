@@ -74,16 +74,15 @@ func (s *Store) nodes(ctx context.Context, platform string) (*Loaded, error) {
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM accounts").Scan(&maxID); err != nil {
 		return nil, s.openError(err)
 	}
-	// Nodes are numbered in (platform, key) order — keys by length first,
-	// so numeric ids (X ids, edge-list labels like u123) come in numeric
-	// order, which keeps the locality generators and platforms give them —
-	// not in the order the accounts arrived: two databases holding the same data then build the
+	// Nodes are numbered in (platform, key) order, not in the order the
+	// accounts arrived (measured: sorting keys by length first, for numeric
+	// order, bought no PageRank locality and cost a sort): two databases holding the same data then build the
 	// same graph, so every sum over a node's edges is taken in the same
 	// order and prints the same digits (the accounts_key index gives the
 	// order without sorting).
-	q, args := "SELECT id FROM accounts ORDER BY platform, length(key), key", []any{}
+	q, args := "SELECT id FROM accounts ORDER BY platform, key", []any{}
 	if platform != "" {
-		q, args = "SELECT id FROM accounts WHERE platform = ? ORDER BY platform, length(key), key", []any{platform}
+		q, args = "SELECT id FROM accounts WHERE platform = ? ORDER BY platform, key", []any{platform}
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
