@@ -86,7 +86,6 @@ rank_a − rank_b (positive: moved up). Accounts unchanged are left out unless
 
 // ranked is one side of a diff: accounts in rank order with their values.
 type ranked struct {
-	label    string
 	measures []string
 	rows     []store.RunRow
 }
@@ -139,7 +138,7 @@ func savedRanking(ctx context.Context, s *store.Store, name string) (ranked, err
 	if err != nil {
 		return ranked{}, err
 	}
-	return ranked{label: r.Name, measures: r.Measures, rows: rows}, nil
+	return ranked{measures: r.Measures, rows: rows}, nil
 }
 
 // diffWindows ranks the window [now-age, now) and the one before it.
@@ -196,21 +195,8 @@ func diffWindows(ctx context.Context, s *store.Store, opts *DiffOptions) (ranked
 		if err != nil {
 			return ranked{}, err
 		}
-		r := ranked{label: flags.Since + "/" + flags.Until}
-		var idx []int
-		for i, m := range measures {
-			if on[i] {
-				r.measures = append(r.measures, m.Name)
-				idx = append(idx, i)
-			}
-		}
-		for k, a := range infos {
-			vals := make([]float64, len(idx))
-			for j, i := range idx {
-				vals[j] = cols[i][k]
-			}
-			r.rows = append(r.rows, store.RunRow{Account: a.ID, Rank: k + 1, Values: vals})
-		}
+		var r ranked
+		r.measures, r.rows = rankingRows(measures, on, infos, cols)
 		return r, nil
 	}
 	a, err := side(start.Add(-age), start)

@@ -318,18 +318,7 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep f
 	if err != nil {
 		return nil, nil, err
 	}
-	cmpKey := func(a, b uint32) int {
-		ka, kb := key[a], key[b]
-		switch na, nb := math.IsNaN(ka), math.IsNaN(kb); {
-		case na && nb:
-			return 0
-		case na:
-			return 1
-		case nb:
-			return -1
-		}
-		return cmp.Compare(kb, ka)
-	}
+	cmpKey := byValueDesc(key)
 	// Sort by the key, then by node, which is (platform, key) order and so
 	// independent of the order the data arrived in; names are broken in a
 	// second pass below, on the rows kept only.
@@ -380,6 +369,23 @@ func rankNodes(ctx context.Context, env *MeasureEnv, by Measure, top int, keep f
 	return outNodes, outInfos, nil
 }
 
+// byValueDesc orders nodes by their value in key, highest first, empty (NaN)
+// last; equal values compare 0.
+func byValueDesc(key []float64) func(a, b uint32) int {
+	return func(a, b uint32) int {
+		ka, kb := key[a], key[b]
+		switch na, nb := math.IsNaN(ka), math.IsNaN(kb); {
+		case na && nb:
+			return 0
+		case na:
+			return 1
+		case nb:
+			return -1
+		}
+		return cmp.Compare(kb, ka)
+	}
+}
+
 // perCommunity returns a filter keeping the first k accounts of each
 // community in --by order (the same order rankNodes sorts by), among those
 // more already keeps.
@@ -396,18 +402,8 @@ func perCommunity(ctx context.Context, env *MeasureEnv, by Measure, k int, more 
 	if more != nil {
 		order = slices.DeleteFunc(order, func(v uint32) bool { return !more(v) })
 	}
-	slices.SortFunc(order, func(a, b uint32) int {
-		ka, kb := key[a], key[b]
-		switch na, nb := math.IsNaN(ka), math.IsNaN(kb); {
-		case na && !nb:
-			return 1
-		case nb && !na:
-			return -1
-		case !na && !nb && ka != kb:
-			return cmp.Compare(kb, ka)
-		}
-		return cmp.Compare(a, b)
-	})
+	cmpKey := byValueDesc(key)
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Or(cmpKey(a, b), cmp.Compare(a, b)) })
 	kept := make(map[uint32]bool)
 	for _, v := range influence.TopPerCommunity(order, r.Membership, k) {
 		kept[v] = true

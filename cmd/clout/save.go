@@ -35,6 +35,32 @@ func timeParam(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// rankingRows are the printed rows of a ranking as a run keeps them: the
+// names of the measures computed, and per account its rank and their values
+// (infinities kept as empty).
+func rankingRows(ms []Measure, on []bool, infos []store.AccountInfo, cols [][]float64) ([]string, []store.RunRow) {
+	var names []string
+	var idx []int
+	for i, m := range ms {
+		if on[i] {
+			names = append(names, m.Name)
+			idx = append(idx, i)
+		}
+	}
+	rows := make([]store.RunRow, len(infos))
+	for r, a := range infos {
+		vals := make([]float64, len(idx))
+		for j, i := range idx {
+			vals[j] = cols[i][r]
+			if math.IsInf(vals[j], 0) {
+				vals[j] = math.NaN()
+			}
+		}
+		rows[r] = store.RunRow{Account: a.ID, Rank: r + 1, Values: vals}
+	}
+	return names, rows
+}
+
 // saveRanking stores the rows rank printed (every measure computed) as the
 // run called name.
 func saveRanking(ctx context.Context, env *MeasureEnv, name string, p rankParams, ms []Measure, on []bool, infos []store.AccountInfo, cols [][]float64, now time.Time) error {
@@ -56,24 +82,8 @@ func saveRanking(ctx context.Context, env *MeasureEnv, name string, p rankParams
 		return err
 	}
 	run := store.Run{Name: name, CreatedAt: now, Version: versionString(), DataVersion: dv, Params: string(params)}
-	var idx []int
-	for i, m := range ms {
-		if on[i] {
-			run.Measures = append(run.Measures, m.Name)
-			idx = append(idx, i)
-		}
-	}
-	rows := make([]store.RunRow, len(infos))
-	for r, a := range infos {
-		vals := make([]float64, len(idx))
-		for j, i := range idx {
-			vals[j] = cols[i][r]
-			if math.IsInf(vals[j], 0) {
-				vals[j] = math.NaN()
-			}
-		}
-		rows[r] = store.RunRow{Account: a.ID, Rank: r + 1, Values: vals}
-	}
+	var rows []store.RunRow
+	run.Measures, rows = rankingRows(ms, on, infos, cols)
 	id, replaced, err := env.Store.SaveRun(ctx, run, rows)
 	if err != nil {
 		return err
