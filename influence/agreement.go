@@ -52,8 +52,8 @@ func Agree(a, b []float64, k int) Agreement {
 // Spearman returns Spearman's ρ of a and b (see Agreement) and the number of
 // pairs used.
 func Spearman(a, b []float64) (float64, int) {
-	r := Agree(a, b, 0)
-	return r.Spearman, r.N
+	n := min(len(a), len(b))
+	return NewScores(a[:n]).Spearman(NewScores(b[:n]))
 }
 
 // KendallTauB returns Kendall's τ_b of a and b (see Agreement) and the number
@@ -202,6 +202,17 @@ func (s *Scores) filter(keep []bool, kept int) []int32 {
 
 // Agree computes the agreement of s with t (see Agreement), top-k at k.
 func (s *Scores) Agree(t *Scores, k int) Agreement {
+	return s.agree(t, k, true)
+}
+
+// Spearman is Agree's Spearman ρ alone, without the O(n log n) Kendall
+// count, and the number of pairs kept.
+func (s *Scores) Spearman(t *Scores) (float64, int) {
+	r := s.agree(t, 0, false)
+	return r.Spearman, r.N
+}
+
+func (s *Scores) agree(t *Scores, k int, kendall bool) Agreement {
 	keep, kept := s.common(t)
 	r := Agreement{Spearman: math.NaN(), Kendall: math.NaN(), TopK: math.NaN(), N: kept}
 	if kept < 2 {
@@ -220,7 +231,9 @@ func (s *Scores) Agree(t *Scores, k int) Agreement {
 		ry, dy, tiesY = ranks(t.v, ys, n)
 	}
 	r.Spearman = spearman(rx, ry, keep)
-	r.Kendall = kendallTauB(dx, dy, keep, kept, tiesX, tiesY)
+	if kendall {
+		r.Kendall = kendallTauB(dx, dy, keep, kept, tiesX, tiesY)
+	}
 	r.K = min(k, kept)
 	if r.K >= 1 {
 		r.TopK = topKOverlap(xs, ys, n, r.K)

@@ -202,3 +202,22 @@ func BenchmarkScoresAgreeCounts1M(b *testing.B) {
 		sx.Agree(sy, 100)
 	}
 }
+
+// Spearman alone gives exactly Agree's ρ, with and without empty values.
+func TestSpearmanAloneEqualsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 20 {
+		a, b := make([]float64, 500), make([]float64, 500)
+		for i := range a {
+			a[i], b[i] = float64(rng.IntN(40)), a[i]+rng.NormFloat64()*10
+			if trial%2 == 1 && rng.IntN(7) == 0 {
+				b[i] = math.NaN()
+			}
+		}
+		want := influence.Agree(a, b, 10)
+		got, n := influence.Spearman(a, b)
+		if got != want.Spearman || n != want.N {
+			t.Fatalf("trial %d: Spearman = %v over %d, Agree says %v over %d", trial, got, n, want.Spearman, want.N)
+		}
+	}
+}

@@ -137,7 +137,10 @@ func reportData(ctx context.Context, env *MeasureEnv, ms []Measure, on []bool, b
 	if err != nil {
 		return nil, err
 	}
-	l, _ := env.Ranked(ctx)
+	l, err := env.Ranked(ctx)
+	if err != nil {
+		return nil, err
+	}
 	// Every chosen measure for every account: the why lines rank the top
 	// rows among all accounts, the charts and the agreement use them all.
 	all := make([][]float64, len(ms))
@@ -393,8 +396,8 @@ func agreementMatrix(ms []Measure, all [][]float64) ([]string, [][]float64) {
 	}
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
-			a := scores[i].Agree(scores[j], 1)
-			mat[i][j], mat[j][i] = a.Spearman, a.Spearman
+			rho, _ := scores[i].Spearman(scores[j])
+			mat[i][j], mat[j][i] = rho, rho
 		}
 	}
 	return names, mat
