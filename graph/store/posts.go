@@ -56,10 +56,7 @@ func (r *postRow) mergePost(o *postRow) {
 	}
 	switch rk, ok := kindRank(r.kind), kindRank(o.kind); {
 	case ok > rk:
-		r.kind = o.kind
-		if o.parent != "" {
-			r.parent = o.parent
-		}
+		r.kind, r.parent = o.kind, o.parent
 	case ok == rk && o.parent > r.parent:
 		r.parent = o.parent
 	}
@@ -164,18 +161,15 @@ func (t *Tx) writePosts(posts []postRow) (int64, error) {
 	var tagArgs []any
 	for i := range posts {
 		p := &posts[i]
-		var author, at, text any
+		var author, at any
 		if p.author != 0 {
 			author = p.author
 		}
 		if p.hasAt {
 			at = p.at
 		}
-		if p.text != "" {
-			text = p.text
-		}
 		args = append(args, p.platform, p.id, author, at, p.kind.String(), nullString(p.parent),
-			nullString(p.hashtags), p.textLen, text)
+			nullString(p.hashtags), p.textLen, nullString(p.text))
 		if p.hashtags != "" {
 			for _, tag := range strings.Split(p.hashtags, " ") {
 				tagArgs = append(tagArgs, tag, p.platform, p.id, p.hashtags)
@@ -189,7 +183,7 @@ func (t *Tx) writePosts(posts []postRow) (int64, error) {
 			ELSE posts.author END,
 		at = coalesce(min(posts.at, excluded.at), posts.at, excluded.at),
 		kind = CASE WHEN ` + rankNew + ` > ` + rankOld + ` THEN excluded.kind ELSE posts.kind END,
-		parent_id = CASE WHEN ` + rankNew + ` > ` + rankOld + ` THEN coalesce(excluded.parent_id, posts.parent_id)
+		parent_id = CASE WHEN ` + rankNew + ` > ` + rankOld + ` THEN excluded.parent_id
 			WHEN ` + rankNew + ` = ` + rankOld + ` THEN coalesce(max(posts.parent_id, excluded.parent_id), posts.parent_id, excluded.parent_id)
 			ELSE posts.parent_id END,
 		hashtags = coalesce(posts.hashtags, excluded.hashtags),

@@ -78,3 +78,54 @@ func TestAccountAttributesKeepTheLatestObservationInAnyOrder(t *testing.T) {
 		s.Close()
 	}
 }
+
+// Observations of one post that disagree merge to the same row in any order,
+// in one transaction or several: the most specific kind with that
+// observation's parent (even none), the earliest time, the smaller author key.
+func TestPostObservationsMergeInAnyOrder(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2024, 3, 1, 17, m, 0, 0, time.UTC) }
+	obs := []graph.Post{
+		{Kind: graph.QuotePost, Parent: "q1", Author: "bob", At: at(5), TextLen: 10},
+		{Kind: graph.RepostPost, Author: "carol", At: at(3)},
+		{Kind: graph.Original, Author: "alice", TextLen: 12, Hashtags: []string{"go"}},
+		{Kind: graph.ReplyPost, Parent: "r1", At: at(9)},
+	}
+	for i := range obs {
+		obs[i].Platform, obs[i].ID = "bluesky", "at://p/1"
+	}
+	const want = "repost||alice|" + "1709312580" + "|12"
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 24 {
+		s, _ := openTemp(t)
+		order := rng.Perm(len(obs))
+		split := trial%2 == 1
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, i := range order {
+			if err := tx.Post(obs[i]); err != nil {
+				t.Fatal(err)
+			}
+			if split {
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				if tx, err = s.Begin(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = s.DB().QueryRow(`SELECT p.kind || '|' || coalesce(p.parent_id, '') || '|' || a.key || '|' || p.at || '|' || p.text_len
+			FROM posts p JOIN accounts a ON a.id = p.author`).Scan(&got)
+		if err != nil || got != want {
+			t.Fatalf("trial %d (order %v, split %v): %q, %v; want %q", trial, order, split, got, err, want)
+		}
+		s.Close()
+	}
+}

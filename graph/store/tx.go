@@ -166,6 +166,12 @@ type accountRow struct {
 	hasAttributes                                       bool
 }
 
+// newAccountRow is an account with no attribute known, and so none observed.
+func newAccountRow() *accountRow {
+	return &accountRow{followers: graph.Unknown, following: graph.Unknown, posts: graph.Unknown,
+		handleAt: unseen, nameAt: unseen, followersAt: unseen, followingAt: unseen, postsAt: unseen}
+}
+
 // unseen is the observation time of an attribute whose time is unknown: older
 // than any known one.
 const unseen = -1 << 62
@@ -254,8 +260,9 @@ func (t *Tx) AccountID(platform, key string) (int64, error) {
 	}
 	m.put(key, id)
 	t.added[platform] = true
-	t.newAcc[id] = &accountRow{platform: platform, key: key, followers: graph.Unknown,
-		following: graph.Unknown, posts: graph.Unknown}
+	row := newAccountRow()
+	row.platform, row.key = platform, key
+	t.newAcc[id] = row
 	t.stats.Accounts++
 	return id, t.maybeFlush()
 }
@@ -273,8 +280,7 @@ func (t *Tx) Account(a graph.Account) error {
 	row := t.newAcc[id]
 	if row == nil {
 		if row = t.updAcc[id]; row == nil {
-			row = &accountRow{followers: graph.Unknown, following: graph.Unknown, posts: graph.Unknown,
-				handleAt: unseen, nameAt: unseen, followersAt: unseen, followingAt: unseen, postsAt: unseen}
+			row = newAccountRow()
 			t.updAcc[id] = row
 		}
 	}
