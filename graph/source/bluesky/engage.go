@@ -13,7 +13,7 @@ import (
 // owner returns the author DID of the task's post: t.Owner, or else the
 // authority of the post's AT-URI.
 func owner(t crawl.Task) (string, error) {
-	if isDID(t.Owner) {
+	if IsDID(t.Owner) {
 		return t.Owner, nil
 	}
 	if d := postDID(t.Subject); d != "" {

@@ -38,7 +38,7 @@ func feedPage(subject string, r *authorFeed) *crawl.Page {
 	for i := range r.Feed {
 		it := &r.Feed[i]
 		author := it.Post.Author.DID
-		if !isDID(author) || it.Post.URI == "" {
+		if !IsDID(author) || it.Post.URI == "" {
 			continue
 		}
 		if it.Reason != nil {
@@ -47,7 +47,7 @@ func feedPage(subject string, r *authorFeed) *crawl.Page {
 				continue
 			case typeReasonRepost:
 				by := it.Reason.By.DID
-				if !isDID(by) {
+				if !IsDID(by) {
 					continue
 				}
 				addAccount(&it.Reason.By)

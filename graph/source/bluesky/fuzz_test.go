@@ -18,22 +18,22 @@ import (
 func checkPage(t *testing.T, pg *crawl.Page) {
 	t.Helper()
 	for _, e := range pg.Edges {
-		if e.Platform != Name || !isDID(e.Src) || !isDID(e.Dst) {
+		if e.Platform != Name || !IsDID(e.Src) || !IsDID(e.Dst) {
 			t.Fatalf("bad edge %+v", e)
 		}
 	}
 	for _, k := range pg.Found {
-		if !isDID(k) {
+		if !IsDID(k) {
 			t.Fatalf("bad found key %q", k)
 		}
 	}
 	for _, a := range pg.Accounts {
-		if a.Platform != Name || !isDID(a.Key) {
+		if a.Platform != Name || !IsDID(a.Key) {
 			t.Fatalf("bad account %+v", a)
 		}
 	}
 	for _, p := range append(slices.Clone(pg.PostRecords), pg.Refs...) {
-		if p.Platform != Name || !isDID(p.Author) || uriDID(p.ID) != p.Author || p.Kind > graph.RepostPost ||
+		if p.Platform != Name || !IsDID(p.Author) || uriDID(p.ID) != p.Author || p.Kind > graph.RepostPost ||
 			(p.Kind == graph.Original) != (p.Parent == "") {
 			t.Fatalf("bad post %+v", p)
 		}
@@ -95,7 +95,7 @@ func FuzzPages(f *testing.F) {
 		}
 		rec := decodeRecord(b)
 		for _, m := range rec.mentions {
-			if !isDID(m) {
+			if !IsDID(m) {
 				t.Fatalf("mention %q is not a DID", m)
 			}
 		}
@@ -112,11 +112,11 @@ func FuzzSeedAndHeaders(f *testing.F) {
 	}
 	now := time.Unix(1_750_000_000, 0)
 	f.Fuzz(func(t *testing.T, s string) {
-		if a, err := normalizeSeed(s); err == nil && !isDID(a) && !isHandle(a) {
+		if a, err := normalizeSeed(s); err == nil && !IsDID(a) && !isHandle(a) {
 			t.Fatalf("normalizeSeed(%q) = %q, neither DID nor handle", s, a)
 		}
 		_, _, _, _ = splitATURI(s)
-		if d := postDID(s); d != "" && !isDID(d) {
+		if d := postDID(s); d != "" && !IsDID(d) {
 			t.Fatalf("postDID(%q) = %q", s, d)
 		}
 		_ = sortAt(s, s)

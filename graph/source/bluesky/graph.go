@@ -72,7 +72,7 @@ func addSubject(pg *crawl.Page, subject string, s *profile) {
 // account converts a profile view. Counts are Unknown unless the view is a
 // profileViewDetailed; "handle.invalid" is no handle.
 func account(v *profile) (graph.Account, bool) {
-	if !isDID(v.DID) {
+	if !IsDID(v.DID) {
 		return graph.Account{}, false
 	}
 	a := graph.NewAccount(Name, v.DID)

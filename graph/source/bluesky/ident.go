@@ -13,11 +13,11 @@ const invalidHandle = "handle.invalid"
 // AT-URI.
 const postCollection = "app.bsky.feed.post"
 
-// isDID reports whether s has the DID syntax of the W3C DID core spec as
+// IsDID reports whether s has the DID syntax of the W3C DID core spec as
 // atproto restricts it (specs/did): "did:" method ":" identifier, method
 // lower-case letters, identifier of [A-Za-z0-9._:%-] not ending in ':' or '%',
 // at most 2 KiB.
-func isDID(s string) bool {
+func IsDID(s string) bool {
 	if len(s) > 2048 || !strings.HasPrefix(s, "did:") {
 		return false
 	}
@@ -93,7 +93,7 @@ func splitATURI(s string) (authority, collection, rkey string, ok bool) {
 // AT-URI or names its repository by handle (such URIs are not durable).
 func uriDID(uri string) string {
 	a, _, _, ok := splitATURI(uri)
-	if !ok || !isDID(a) {
+	if !ok || !IsDID(a) {
 		return ""
 	}
 	return a
@@ -104,16 +104,16 @@ func uriDID(uri string) string {
 // authority, another collection (a feed generator, a list), no record key.
 func postDID(uri string) string {
 	a, c, r, ok := splitATURI(uri)
-	if !ok || !isDID(a) || c != postCollection || r == "" {
+	if !ok || !IsDID(a) || c != postCollection || r == "" {
 		return ""
 	}
 	return a
 }
 
-// parseTime reads an atproto datetime (specs/lexicon "datetime": RFC 3339
+// ParseTime reads an atproto datetime (specs/lexicon "datetime": RFC 3339
 // with a required zone, fractional seconds allowed). Records written by
 // careless clients without a zone are read as UTC rather than dropped.
-func parseTime(s string) (time.Time, bool) {
+func ParseTime(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
@@ -131,8 +131,8 @@ func parseTime(s string) (time.Time, bool) {
 // the future (bsky-docs docs/advanced-guides/timestamps.md). Either may be
 // missing; both missing is the zero time (unknown).
 func sortAt(createdAt, indexedAt string) time.Time {
-	c, okc := parseTime(createdAt)
-	i, oki := parseTime(indexedAt)
+	c, okc := ParseTime(createdAt)
+	i, oki := ParseTime(indexedAt)
 	switch {
 	case okc && oki:
 		if i.Before(c) {

@@ -413,8 +413,8 @@ func TestIdentifiers(t *testing.T) {
 		bsky: true, "did:web:example.com": true, "did:web:localhost%3A8080": true,
 		"did:plc:": false, "did::x": false, "did:PLC:x": false, "did:plc:a b": false, "did:plc:x:": false, "at://x": false,
 	} {
-		if isDID(s) != want {
-			t.Errorf("isDID(%q) = %v", s, !want)
+		if IsDID(s) != want {
+			t.Errorf("IsDID(%q) = %v", s, !want)
 		}
 	}
 	for s, want := range map[string]bool{

@@ -23,7 +23,7 @@ import (
 // (Fetch drops it unless Config.KeepText).
 func postOf(pv *postView, rec *postRecord) (graph.Post, bool) {
 	author := pv.Author.DID
-	if !isDID(author) || postDID(pv.URI) != author {
+	if !IsDID(author) || postDID(pv.URI) != author {
 		return graph.Post{}, false
 	}
 	p := graph.Post{
@@ -132,10 +132,10 @@ func quotedView(raw json.RawMessage) (postView, bool) {
 // the reason carries no repost URI of the reposter's own repository.
 func repostOf(r *reason, reposted string) (graph.Post, bool) {
 	a, c, rkey, ok := splitATURI(r.URI)
-	if !ok || a != r.By.DID || !isDID(a) || c != "app.bsky.feed.repost" || rkey == "" {
+	if !ok || a != r.By.DID || !IsDID(a) || c != "app.bsky.feed.repost" || rkey == "" {
 		return graph.Post{}, false
 	}
-	at, _ := parseTime(r.IndexedAt)
+	at, _ := ParseTime(r.IndexedAt)
 	return graph.Post{Platform: Name, ID: r.URI, Author: a, At: at, Kind: graph.RepostPost, Parent: reposted}, true
 }
 

@@ -53,7 +53,7 @@ func normalizeSeed(seed string) (string, error) {
 	s = strings.TrimPrefix(s, "@")
 	switch {
 	case strings.HasPrefix(s, "did:"):
-		if !isDID(s) {
+		if !IsDID(s) {
 			return "", fmt.Errorf("bluesky: seed %q is not a valid DID", seed)
 		}
 		return s, nil
@@ -71,7 +71,7 @@ func (p *Platform) Profiles(ctx context.Context, keys []string) ([]graph.Account
 	want := make(map[string]bool, len(keys))
 	var actors []string
 	for _, k := range keys {
-		if isDID(k) && !want[k] {
+		if IsDID(k) && !want[k] {
 			want[k] = true
 			actors = append(actors, k)
 		}

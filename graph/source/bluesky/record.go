@@ -74,7 +74,7 @@ func decodeRecord(raw json.RawMessage) postRecord {
 			}
 			switch feat.Type {
 			case typeFacetMention:
-				if isDID(feat.DID) {
+				if IsDID(feat.DID) {
 					r.mentions = appendDistinct(r.mentions, feat.DID)
 				}
 			case typeFacetTag:
@@ -150,7 +150,7 @@ func viewQuoteAuthor(raw json.RawMessage) string {
 	if json.Unmarshal(v.Record, &rec) != nil || rec.Type != typeEmbedViewRecord {
 		return ""
 	}
-	if _, c, _, ok := splitATURI(rec.URI); !ok || c != postCollection || !isDID(rec.Author.DID) {
+	if _, c, _, ok := splitATURI(rec.URI); !ok || c != postCollection || !IsDID(rec.Author.DID) {
 		return ""
 	}
 	return rec.Author.DID
@@ -196,7 +196,7 @@ func recordEdges(p *postView, parent *refPost, rec *postRecord) []graph.Edge {
 	var out []graph.Edge
 	if rec.parentURI != "" {
 		dst := uriDID(rec.parentURI)
-		if dst == "" && parent != nil && parent.Author != nil && isDID(parent.Author.DID) {
+		if dst == "" && parent != nil && parent.Author != nil && IsDID(parent.Author.DID) {
 			dst = parent.Author.DID
 		}
 		if dst != "" {

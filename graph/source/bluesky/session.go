@@ -299,7 +299,7 @@ func decodeSession(b []byte, out *sessionOutput) error {
 	if out.AccessJwt == "" || out.RefreshJwt == "" {
 		return errors.New("the session has no accessJwt or refreshJwt")
 	}
-	if !isDID(out.DID) {
+	if !IsDID(out.DID) {
 		return fmt.Errorf("the session names no valid DID (%q)", out.DID)
 	}
 	return nil

@@ -159,7 +159,7 @@ func FuzzSessionResponse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var out sessionOutput
 		if err := decodeSession(b, &out); err == nil {
-			if out.AccessJwt == "" || out.RefreshJwt == "" || !isDID(out.DID) {
+			if out.AccessJwt == "" || out.RefreshJwt == "" || !IsDID(out.DID) {
 				t.Fatalf("accepted session %q", b)
 			}
 			if s := fmt.Sprintf("%+v", out); out.AccessJwt != redacted && len(out.AccessJwt) > 3 && strings.Contains(s, string(out.AccessJwt)) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/clout-cli/clout/graph/source/bluesky"
 	"github.com/clout-cli/clout/graph/source/jetstream/jetstreamtest"
 )
 
@@ -52,7 +53,7 @@ func FuzzParseMessage(f *testing.F) {
 			t.Fatalf("parsed event without did or time: %+v", e)
 		}
 		for _, post := range p.b.posts {
-			if post.ID == "" || post.Author == "" || !isDID(post.Author) || post.At.IsZero() {
+			if post.ID == "" || post.Author == "" || !bluesky.IsDID(post.Author) || post.At.IsZero() {
 				t.Fatalf("kept post is not well formed: %+v", post)
 			}
 			for _, tag := range post.Hashtags {
@@ -62,7 +63,7 @@ func FuzzParseMessage(f *testing.F) {
 			}
 		}
 		for _, ed := range p.b.edges {
-			if !isDID(ed.Src) || !isDID(ed.Dst) || ed.PostID == "" || !ed.Kind.IsInteraction() {
+			if !bluesky.IsDID(ed.Src) || !bluesky.IsDID(ed.Dst) || ed.PostID == "" || !ed.Kind.IsInteraction() {
 				t.Fatalf("kept event is not well formed: %+v", ed)
 			}
 		}

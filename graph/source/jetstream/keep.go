@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clout-cli/clout/graph"
+	"github.com/clout-cli/clout/graph/source/bluesky"
 )
 
 // Platform is the platform name of everything the listener stores: the
@@ -133,7 +134,7 @@ func (p *processor) commit(ctx context.Context, e *Event, rec *wireRecord) error
 		p.stats.Deletes.Add(1)
 		return nil
 	}
-	if !isDID(e.DID) {
+	if !bluesky.IsDID(e.DID) {
 		p.stats.BadEvent.Add(1)
 		return nil
 	}
@@ -271,7 +272,7 @@ func uriDID(uri string) string {
 			break
 		}
 	}
-	if !isDID(rest) {
+	if !bluesky.IsDID(rest) {
 		return ""
 	}
 	return rest

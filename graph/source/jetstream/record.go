@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/clout-cli/clout/graph"
+	"github.com/clout-cli/clout/graph/source/bluesky"
 )
 
 // ErrBadRecord is wrapped by the record parsers' errors: the record is not of
@@ -135,7 +136,7 @@ func (r *rawPost) post() (Post, error) {
 				}
 				switch feat.Type {
 				case typeFacetMention:
-					if isDID(feat.DID) {
+					if bluesky.IsDID(feat.DID) {
 						p.Mentions = appendDistinct(p.Mentions, feat.DID)
 					}
 				case typeFacetTag:
