@@ -84,12 +84,14 @@ func HITS(ctx context.Context, g *graph.Graph, o HITSOptions) (HITSResult, error
 	h := newHITSer(g, o.Workers)
 	r := HITSResult{}
 	start := time.Now()
+	var asum float64 // the last authority pass's sum, which normalizes it
 	for {
 		if err := ctx.Err(); err != nil {
 			return HITSResult{}, fmt.Errorf("hits: stopped at iteration %d: %w", r.Iterations+1, err)
 		}
 		// hub ← h_k, residual ‖h_k − h_{k−1}‖₁, auth ← Aᵀh_k.
-		res, asum := h.authorities()
+		var res float64
+		res, asum = h.authorities()
 		if r.Iterations > 0 {
 			r.Residual = res
 		}
@@ -108,10 +110,6 @@ func HITS(ctx context.Context, g *graph.Graph, o HITSOptions) (HITSResult, error
 		r.Iterations++
 	}
 	r.IterTime = time.Since(start)
-	var asum float64
-	for i := range h.asums {
-		asum += h.asums[i].total
-	}
 	r.Authority = make([]float64, n)
 	for i, x := range h.auth {
 		r.Authority[i] = x / asum
